@@ -1,0 +1,93 @@
+# Build, run and test the LMS.  `make` (or `make help`) lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+RUFF   := $(VENV)/bin/ruff
+STAMP  := $(VENV)/.installed
+# make test always builds a fresh test database (pyproject's addopts has --reuse-db).
+PYTEST_ARGS ?= --create-db
+
+.PHONY: help venv run test bench lock lint format clean
+
+help:
+	@echo "Targets:"
+	@echo "  help     list these targets (default)"
+	@echo "  venv     system libraries + .venv with requirements.lock installed"
+	@echo "  run      migrate, load demo data, collectstatic, then web + worker + beat (honcho)"
+	@echo "  test     test deps + services (PostgreSQL, Redis), ruff, migrations check, pytest"
+	@echo "  bench    run every benchmarks/*.py against real services"
+	@echo "  lock     recompile requirements.lock from pyproject.toml (with the dev extra)"
+	@echo "  lint     ruff check + ruff format --check"
+	@echo "  format   ruff format + ruff check --fix"
+	@echo "  clean    remove var/, media/, staticfiles/ and caches (keeps .venv)"
+
+# --- environment ------------------------------------------------------------------------
+venv: $(STAMP)
+
+# Rebuilt whenever requirements.lock changes.
+$(STAMP): requirements.lock
+	scripts/system-deps.sh
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is required; $(PYTHON) is " + sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check --upgrade pip
+	$(PIP) install -r requirements.lock
+	touch $@
+
+requirements.lock:
+	@echo "requirements.lock is missing: run 'make lock' to create it from pyproject.toml" >&2
+	@exit 1
+
+# --- run locally: SQLite + filesystem broker unless DATABASE_URL / CELERY_BROKER_URL are set
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput -v0
+	mkdir -p var
+	exec $(VENV)/bin/honcho start -f Procfile
+
+# --- checks ---------------------------------------------------------------------------------
+# CI_REQUIRE_SERVICES=1: missing services fail the suite instead of skipping tests.
+test:
+	scripts/system-deps.sh --test
+	$(MAKE) --no-print-directory venv
+	scripts/services.sh
+	$(RUFF) check .
+	$(RUFF) format --check .
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
+	CI_REQUIRE_SERVICES=1 DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+format: venv
+	$(RUFF) format .
+	$(RUFF) check --fix .
+
+# Each benchmark prints one JSON object on its last line; all run even if one fails.
+bench: venv
+	scripts/services.sh
+	failed=""; ran=0; \
+	for f in benchmarks/*.py; do \
+	  name=$$(basename "$$f" .py); \
+	  case "$$name" in __init__|_*|'*') continue ;; esac; \
+	  echo "=== benchmarks.$$name"; ran=$$((ran + 1)); \
+	  $(PY) -m "benchmarks.$$name" || failed="$$failed $$name"; \
+	done; \
+	if [ "$$ran" -eq 0 ]; then echo "no benchmarks in benchmarks/"; fi; \
+	if [ -n "$$failed" ]; then echo "FAILED benchmarks:$$failed" >&2; exit 1; fi
+
+# pip-tools comes with the dev extra; bootstrap it when there is no venv (or no lock) yet.
+# --no-emit-index-url, --no-emit-find-links: keep this machine's pip index settings out of the lock.
+lock:
+	test -x $(VENV)/bin/pip-compile || { test -x $(PY) || $(PYTHON) -m venv $(VENV); $(PIP) install --quiet pip-tools; }
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf var media staticfiles test-artifacts .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

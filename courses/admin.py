@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from .models import Cohort, Course, Enrolment, Lesson, Module, ModuleDueDate, ModuleProgress
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    extra = 0
+    fields = ("position", "title", "slug", "required", "competencies")
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "status", "credit_type", "max_credits")
+    list_filter = ("status",)
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("instructors",)
+    inlines = [ModuleInline]
+
+
+class LessonInline(admin.StackedInline):
+    model = Lesson
+    extra = 0
+
+
+@admin.register(Module)
+class ModuleAdmin(admin.ModelAdmin):
+    list_display = ("title", "course", "position", "required")
+    list_filter = ("course",)
+    inlines = [LessonInline]
+
+
+class DueDateInline(admin.TabularInline):
+    model = ModuleDueDate
+    extra = 0
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "course", "start_date", "end_date")
+    filter_horizontal = ("directors",)
+    inlines = [DueDateInline]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "course", "cohort", "status", "enrolled_at", "completed_at")
+    list_filter = ("status", "course")
+    search_fields = ("user__username", "user__full_name")
+    raw_id_fields = ("user",)
+
+
+@admin.register(ModuleProgress)
+class ModuleProgressAdmin(admin.ModelAdmin):
+    list_display = ("enrolment", "module", "status", "score_percent", "attempts_count")
+    list_filter = ("status",)
+    # A read model kept by the services: shown, never edited by hand.
+    readonly_fields = [f.name for f in ModuleProgress._meta.fields]

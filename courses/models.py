@@ -1,0 +1,263 @@
+"""Courses, modules, lessons, enrolment, cohorts and the progress read model."""
+
+from decimal import Decimal
+
+import markdown
+import nh3
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+
+
+class Competency(models.TextChoices):
+    """The six ACGME core competencies."""
+
+    PATIENT_CARE = "patient_care", "Patient Care"
+    MEDICAL_KNOWLEDGE = "medical_knowledge", "Medical Knowledge"
+    PRACTICE_BASED_LEARNING = (
+        "practice_based_learning",
+        "Practice-based Learning and Improvement",
+    )
+    INTERPERSONAL_COMMUNICATION = (
+        "interpersonal_communication",
+        "Interpersonal and Communication Skills",
+    )
+    PROFESSIONALISM = "professionalism", "Professionalism"
+    SYSTEMS_BASED_PRACTICE = "systems_based_practice", "Systems-based Practice"
+
+
+class CreditType(models.TextChoices):
+    AMA_PRA_1 = "ama_pra_1", "AMA PRA Category 1 Credit\u2122"
+    ANCC = "ancc", "ANCC contact hours"
+    OTHER = "other", "Other"
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML, sanitised: instructor text never carries scripts or remote content."""
+    html = markdown.markdown(text, extensions=["extra", "sane_lists"])
+    return nh3.clean(html, tags=nh3.ALLOWED_TAGS - {"img"})
+
+
+class Course(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="taught_courses", blank=True
+    )
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        default=70,
+        validators=[MaxValueValidator(100)],
+        help_text="Shown to learners before they start; each module's quiz sets its own pass mark.",
+    )
+    # Continuing-education credit, printed on the certificate.
+    accredited_provider = models.CharField(max_length=200, blank=True)
+    credit_type = models.CharField(max_length=20, choices=CreditType.choices, blank=True)
+    max_credits = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    learning_format = models.CharField(max_length=100, blank=True)
+    designation_statement = models.TextField(blank=True)
+    accreditation_statement = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pass_mark_percent__lte=100), name="course_pass_mark_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_credits__gte=0), name="course_credits_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    competencies = models.JSONField(
+        default=list, blank=True, help_text="ACGME competency codes this module develops."
+    )
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["course", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "position"], name="module_position_unique"),
+            models.UniqueConstraint(fields=["course", "slug"], name="module_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def competency_labels(self) -> list[str]:
+        labels = dict(Competency.choices)
+        return [labels.get(code, code) for code in self.competencies]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        unknown = set(self.competencies) - set(Competency.values)
+        if unknown:
+            raise ValidationError({"competencies": f"Unknown competencies: {sorted(unknown)}"})
+
+
+class Lesson(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    position = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=100)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown. Rendered to sanitised HTML.")
+    estimated_minutes = models.PositiveSmallIntegerField(default=10)
+
+    class Meta:
+        ordering = ["module", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "position"], name="lesson_position_unique"),
+            models.UniqueConstraint(fields=["module", "slug"], name="lesson_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @cached_property
+    def body_html(self) -> str:
+        return mark_safe(render_markdown(self.body))  # noqa: S308  (sanitised by nh3)
+
+
+class Cohort(models.Model):
+    """A group of learners in a course, followed by one or more directors."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    directors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="directed_cohorts", blank=True
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="cohort_name_unique"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="cohort_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ModuleDueDate(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="due_dates")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="due_dates")
+    due_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "module"], name="due_date_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} due {self.due_on:%Y-%m-%d}"
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrolments"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="one_enrolment_per_course"),
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(completed_at__isnull=False),
+                name="completed_enrolment_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course}"
+
+
+class LessonProgress(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="lessons_read")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="lesson_read_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id} read in enrolment {self.enrolment_id}"
+
+
+class ModuleProgress(models.Model):
+    """Read model kept by the services, so dashboards never recompute from attempts."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="module_progress"
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    lessons_read = models.PositiveSmallIntegerField(default=0)
+    # The module's quiz score (percent) by the quiz's grading method, and the best one seen.
+    score_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    best_score_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    attempts_count = models.PositiveSmallIntegerField(default=0)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["module__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "module"], name="module_progress_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module}: {self.get_status_display()}"

@@ -1,0 +1,40 @@
+"""API plumbing: every error leaves as {"error": {"code", "message", "details"}}."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from lms.errors import ApplicationError
+
+
+def _error(code: str, message: str, details, http_status: int, headers=None) -> Response:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return Response(body, status=http_status, headers=headers)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return _error(exc.code, exc.message, exc.details, exc.status)
+    if isinstance(exc, DjangoValidationError):
+        details = exc.message_dict if hasattr(exc, "error_dict") else {"non_field": exc.messages}
+        return _error("invalid", "The request is not valid.", details, 400)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        details = response.data if isinstance(response.data, dict) else {"non_field": response.data}
+        return _error("invalid", "The request is not valid.", details, response.status_code)
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+    code = getattr(detail, "code", None) or exc.default_code
+    headers = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate")}
+    return _error(
+        code, str(detail), {}, response.status_code or status.HTTP_400_BAD_REQUEST, headers
+    )

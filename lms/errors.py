@@ -1,0 +1,46 @@
+"""The one application error type. Services raise it; views and the API turn it into a reply."""
+
+
+class ApplicationError(Exception):
+    """A rule was broken by the caller's request. `code` is stable; `message` is for people."""
+
+    status = 400
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "invalid",
+        status: int | None = None,
+        details: dict | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.details = details or {}
+        if status is not None:
+            self.status = status
+
+
+class NotFound(ApplicationError):
+    status = 404
+
+    def __init__(self, message: str = "Not found.", **kwargs):
+        kwargs.setdefault("code", "not_found")
+        super().__init__(message, **kwargs)
+
+
+class PermissionDenied(ApplicationError):
+    status = 403
+
+    def __init__(self, message: str = "You do not have access to this.", **kwargs):
+        kwargs.setdefault("code", "permission_denied")
+        super().__init__(message, **kwargs)
+
+
+class Conflict(ApplicationError):
+    status = 409
+
+    def __init__(self, message: str, **kwargs):
+        kwargs.setdefault("code", "conflict")
+        super().__init__(message, **kwargs)

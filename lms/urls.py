@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.apis import TokenApi
+from certificates import apis as certificate_apis
+from courses import apis as course_apis
+from quizzes import apis as quiz_apis
+
+api_v1 = [
+    path("auth/token/", TokenApi.as_view(), name="token"),
+    path("courses/", course_apis.CourseListApi.as_view(), name="courses"),
+    path("courses/<slug:slug>/", course_apis.CourseDetailApi.as_view(), name="course"),
+    path("courses/<slug:slug>/enroll/", course_apis.CourseEnrollApi.as_view(), name="enroll"),
+    path(
+        "lessons/<int:lesson_id>/complete/",
+        course_apis.LessonCompleteApi.as_view(),
+        name="lesson-complete",
+    ),
+    path("quizzes/<int:quiz_id>/", quiz_apis.QuizDetailApi.as_view(), name="quiz"),
+    path("quizzes/<int:quiz_id>/attempts/", quiz_apis.AttemptStartApi.as_view(), name="attempts"),
+    path("attempts/<int:attempt_id>/", quiz_apis.AttemptDetailApi.as_view(), name="attempt"),
+    path(
+        "attempts/<int:attempt_id>/responses/<int:question_id>/",
+        quiz_apis.AttemptResponseApi.as_view(),
+        name="attempt-response",
+    ),
+    path(
+        "attempts/<int:attempt_id>/submit/",
+        quiz_apis.AttemptSubmitApi.as_view(),
+        name="attempt-submit",
+    ),
+    path("me/progress/", course_apis.MyProgressApi.as_view(), name="my-progress"),
+    path("me/certificates/", certificate_apis.MyCertificatesApi.as_view(), name="my-certificates"),
+    path(
+        "certificates/<int:certificate_id>/pdf/",
+        certificate_apis.CertificatePdfApi.as_view(),
+        name="certificate-pdf",
+    ),
+    path(
+        "certificates/verify/<str:code>/",
+        certificate_apis.CertificateVerifyApi.as_view(),
+        name="certificate-verify",
+    ),
+]
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("courses.urls")),
+    path("", include("quizzes.urls")),
+    path("", include("certificates.urls")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("healthz/", healthz, name="healthz"),
+]

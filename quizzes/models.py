@@ -1,0 +1,251 @@
+"""Question bank, quizzes, attempts and their frozen questions."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+
+from courses.models import Course, Module, render_markdown
+
+
+class QuestionCategory(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="question_categories")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["course", "name"]
+        verbose_name_plural = "question categories"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="category_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_RESPONSE = "multiple_response", "Multiple response"
+        TRUE_FALSE = "true_false", "True/false"
+
+    category = models.ForeignKey(
+        QuestionCategory, on_delete=models.PROTECT, related_name="questions"
+    )
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.SINGLE_CHOICE)
+    name = models.CharField(max_length=200, help_text="Short name for the question bank.")
+    text = models.TextField(help_text="Markdown.")
+    general_feedback = models.TextField(blank=True)
+    default_points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @cached_property
+    def text_html(self) -> str:
+        return mark_safe(render_markdown(self.text))  # noqa: S308  (sanitised by nh3)
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    # Share of the question's points this choice earns; negative values are penalties.
+    fraction = models.DecimalField(
+        max_digits=6,
+        decimal_places=5,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
+    )
+    feedback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="choice_position_unique"),
+            models.CheckConstraint(
+                condition=Q(fraction__gte=-1) & Q(fraction__lte=1), name="choice_fraction_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Quiz(models.Model):
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", "Highest attempt"
+        AVERAGE = "average", "Average of attempts"
+        FIRST = "first", "First attempt"
+        LAST = "last", "Last attempt"
+
+    class ReviewWhen(models.TextChoices):
+        IMMEDIATELY = "immediately", "Immediately after grading"
+        AFTER_CLOSE = "after_close", "After the quiz closes"
+        NEVER = "never", "Never"
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="quizzes")
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        default=70, validators=[MaxValueValidator(100)]
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty for unlimited attempts."
+    )
+    grading_method = models.CharField(
+        max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty for no time limit."
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(default=True)
+    # When a learner may see which answers were right and the per-answer feedback.
+    review_answers = models.CharField(
+        max_length=12, choices=ReviewWhen.choices, default=ReviewWhen.IMMEDIATELY
+    )
+
+    class Meta:
+        ordering = ["module", "id"]
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pass_mark_percent__lte=100), name="quiz_pass_mark_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def course(self) -> Course:
+        return self.module.course
+
+
+class QuizSlot(models.Model):
+    """A place in a quiz: a fixed question, or a random draw from a bank category."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="slots"
+    )
+    random_category = models.ForeignKey(
+        QuestionCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Empty to use the question's default points.",
+    )
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "position"], name="slot_position_unique"),
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, random_category__isnull=True)
+                | Q(question__isnull=True, random_category__isnull=False),
+                name="slot_fixed_or_random",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} slot {self.position}"
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Being graded"
+        NEEDS_REVIEW = "needs_review", "Waiting for an instructor"
+        GRADED = "graded", "Graded"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by_system = models.BooleanField(default=False)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="attempt_number_unique"
+            ),
+            # One open attempt per learner and quiz: a second tab resumes it.
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(state="in_progress"),
+                name="one_open_attempt_per_quiz",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="in_progress") | Q(submitted_at__isnull=False),
+                name="submitted_attempt_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.number} by {self.user}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.IN_PROGRESS
+
+
+class AttemptQuestion(models.Model):
+    """A question as frozen into an attempt at its start, with the learner's response."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+    choice_order = models.JSONField(default=list, help_text="Choice ids in the order shown.")
+    response = models.JSONField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attempt_position_unique"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="attempt_question_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} question {self.position}"

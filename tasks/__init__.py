@@ -1,0 +1,1 @@
+"""The Celery side: queue names, the base task class, thin tasks that call services."""

@@ -1,0 +1,37 @@
+"""Queues by kind of work, the task modules and the beat schedule, in one place."""
+
+from datetime import timedelta
+
+from kombu import Exchange, Queue
+
+
+class Queues:
+    GRADING = "grading"
+    CERTIFICATES = "certificates"
+    REPORTS = "reports"
+
+    ALL = (GRADING, CERTIFICATES, REPORTS)
+
+
+# Work older than this in a waiting state is taken as lost and enqueued again by the sweeper.
+STUCK_AFTER = timedelta(minutes=5)
+
+
+def configure(app) -> None:
+    # One direct exchange per queue, so a message reaches exactly the queue it names.
+    app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in Queues.ALL]
+    app.conf.task_default_queue = Queues.GRADING
+    app.conf.task_routes = {
+        "tasks.grading.*": {"queue": Queues.GRADING},
+        "tasks.maintenance.*": {"queue": Queues.GRADING},
+        "tasks.certificates.*": {"queue": Queues.CERTIFICATES},
+        "tasks.reports.*": {"queue": Queues.REPORTS},
+    }
+    app.conf.imports = ("tasks.grading", "tasks.certificates", "tasks.maintenance")
+    app.conf.beat_schedule = {
+        "sweep-stuck-work": {
+            "task": "tasks.maintenance.sweep_stuck_work",
+            "schedule": timedelta(minutes=1),
+            "options": {"expires": 55},
+        },
+    }

@@ -1,0 +1,35 @@
+"""Beat's work: nothing waits forever because a broker message was lost or a clock ran out."""
+
+import logging
+
+from django.utils import timezone
+
+from certificates.services import enrolments_awaiting_certificate
+from quizzes.services import attempts_stuck_in_submitted, attempts_submit_overdue
+
+from .base import lms_task
+from .certificates import issue_certificate
+from .config import STUCK_AFTER
+from .grading import grade_attempt
+
+logger = logging.getLogger(__name__)
+
+
+@lms_task(soft_time_limit=50, time_limit=60, max_retries=0)
+def sweep_stuck_work() -> None:
+    closed = attempts_submit_overdue()
+    older_than = timezone.now() - STUCK_AFTER
+    stuck_attempts = attempts_stuck_in_submitted(older_than=older_than)
+    for attempt_id in stuck_attempts:
+        grade_attempt.delay(attempt_id)
+    waiting = enrolments_awaiting_certificate(older_than=older_than)
+    for enrolment_id in waiting:
+        issue_certificate.delay(enrolment_id)
+    if closed or stuck_attempts or waiting:
+        logger.info(
+            "Sweep: %d overdue attempts submitted, %d re-enqueued for grading, "
+            "%d certificates re-enqueued",
+            closed,
+            len(stuck_attempts),
+            len(waiting),
+        )

@@ -2,7 +2,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -40,14 +40,11 @@ class CertificateOutput(serializers.Serializer):
         return f"/api/v1/certificates/{obj.id}/pdf/"
 
 
-class MyCertificatesApi(APIView):
-    @extend_schema(responses=CertificateOutput(many=True))
-    def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            selectors.certificates_of(user=request.user), request, view=self
-        )
-        return paginator.get_paginated_response(CertificateOutput(page, many=True).data)
+class MyCertificatesApi(ListAPIView):
+    serializer_class = CertificateOutput
+
+    def get_queryset(self):
+        return selectors.certificates_of(user=self.request.user)
 
 
 def pdf_response(certificate: Certificate) -> FileResponse:

@@ -40,6 +40,12 @@ class AssetsOnlyFetcher(URLFetcher):
 
 
 @lru_cache(maxsize=1)
+def _fetcher() -> AssetsOnlyFetcher:
+    # Built once: a URLFetcher sets up urllib handlers (and an SSL context) when created.
+    return AssetsOnlyFetcher()
+
+
+@lru_cache(maxsize=1)
 def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
@@ -49,7 +55,7 @@ def _stylesheet() -> CSS:
     return CSS(
         filename=str(ASSETS_DIR / "certificate.css"),
         font_config=_font_config(),
-        url_fetcher=AssetsOnlyFetcher(),
+        url_fetcher=_fetcher(),
     )
 
 
@@ -71,9 +77,7 @@ def certificate_html(certificate) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    document = HTML(
-        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=AssetsOnlyFetcher()
-    )
+    document = HTML(string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=_fetcher())
     return document.write_pdf(stylesheets=[_stylesheet()], font_config=_font_config())
 
 

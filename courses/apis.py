@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -51,17 +52,12 @@ class CourseDetailOutput(CourseListOutput):
     modules = ModuleOutput(many=True, source="modules.all")
 
 
-class CourseListApi(APIView):
+class CourseListApi(ListAPIView):
     permission_classes = [AllowAny]
+    serializer_class = CourseListOutput
 
-    @extend_schema(responses=CourseListOutput(many=True))
-    def get(self, request):
-        from rest_framework.pagination import PageNumberPagination
-
-        paginator = PageNumberPagination()
-        courses = selectors.courses_visible_to(user=request.user).order_by("title")
-        page = paginator.paginate_queryset(courses, request, view=self)
-        return paginator.get_paginated_response(CourseListOutput(page, many=True).data)
+    def get_queryset(self):
+        return selectors.courses_visible_to(user=self.request.user).order_by("title")
 
 
 class CourseDetailApi(APIView):
@@ -75,7 +71,7 @@ class CourseDetailApi(APIView):
 
 class EnrolmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    course = serializers.CharField(source="course.slug")
     status = serializers.CharField()
     enrolled_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -120,7 +116,7 @@ class ModuleProgressOutput(serializers.Serializer):
 
 
 class CourseProgressOutput(serializers.Serializer):
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    course = serializers.CharField(source="course.slug")
     course_title = serializers.CharField(source="course.title")
     status = serializers.CharField()
     enrolled_at = serializers.DateTimeField()
@@ -128,13 +124,57 @@ class CourseProgressOutput(serializers.Serializer):
     modules = ModuleProgressOutput(many=True, source="module_progress.all")
 
 
-class MyProgressApi(APIView):
-    @extend_schema(responses=CourseProgressOutput(many=True))
-    def get(self, request):
-        from rest_framework.pagination import PageNumberPagination
+class MyProgressApi(ListAPIView):
+    serializer_class = CourseProgressOutput
 
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            selectors.progress_of(user=request.user), request, view=self
-        )
-        return paginator.get_paginated_response(CourseProgressOutput(page, many=True).data)
+    def get_queryset(self):
+        return selectors.progress_of(user=self.request.user)
+
+
+class ProgressCellOutput(serializers.Serializer):
+    module_id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=["not_started", "in_progress", "passed", "failed", "overdue"]
+    )
+    best_score_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    attempts = serializers.IntegerField()
+
+
+class LearnerRowOutput(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    name = serializers.CharField()
+    enrolment_status = serializers.CharField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    cells = ProgressCellOutput(many=True)
+
+
+class ModuleSummaryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    required = serializers.BooleanField()
+    due_on = serializers.DateField(allow_null=True)
+    completion_rate = serializers.FloatField()
+    average_score_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True
+    )
+
+
+class CohortProgressOutput(serializers.Serializer):
+    cohort_id = serializers.IntegerField(source="cohort.id")
+    cohort = serializers.CharField(source="cohort.name")
+    course = serializers.CharField(source="cohort.course.slug")
+    learner_count = serializers.IntegerField(source="learners.__len__")
+    completed = serializers.IntegerField()
+    completion_rate = serializers.FloatField()
+    modules = ModuleSummaryOutput(many=True)
+    learners = LearnerRowOutput(many=True)
+
+
+class CohortProgressApi(APIView):
+    """Directors of the cohort, instructors of its course and staff: learners by modules."""
+
+    @extend_schema(responses=CohortProgressOutput)
+    def get(self, request, cohort_id: int):
+        cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+        return Response(CohortProgressOutput(selectors.cohort_progress(cohort=cohort)).data)

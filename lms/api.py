@@ -2,7 +2,9 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,3 +40,27 @@ def exception_handler(exc, context):
     return _error(
         code, str(detail), {}, response.status_code or status.HTTP_400_BAD_REQUEST, headers
     )
+
+
+def not_found(request, exception=None):
+    """404 for every URL: the error shape under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": "Not found.", "details": {}}}, status=404
+        )
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "server_error",
+                    "message": "Something went wrong on our side; it has been logged.",
+                    "details": {},
+                }
+            },
+            status=500,
+        )
+    return django_server_error(request)

@@ -32,6 +32,11 @@ api_v1 = [
         quiz_apis.AttemptSubmitApi.as_view(),
         name="attempt-submit",
     ),
+    path(
+        "cohorts/<int:cohort_id>/progress/",
+        course_apis.CohortProgressApi.as_view(),
+        name="cohort-progress",
+    ),
     path("me/progress/", course_apis.MyProgressApi.as_view(), name="my-progress"),
     path("me/certificates/", certificate_apis.MyCertificatesApi.as_view(), name="my-certificates"),
     path(
@@ -63,3 +68,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz/", healthz, name="healthz"),
 ]
+
+handler404 = "lms.api.not_found"
+handler500 = "lms.api.server_error"

@@ -82,8 +82,9 @@ class AttemptChoiceOutput(serializers.Serializer):
 
 
 class AttemptChoiceReviewOutput(AttemptChoiceOutput):
-    correct = serializers.BooleanField()
-    feedback = serializers.CharField()
+    # Present only when the quiz's review options allow the learner to see them.
+    correct = serializers.BooleanField(required=False)
+    feedback = serializers.CharField(required=False)
 
 
 class AttemptQuestionOutput(serializers.Serializer):
@@ -97,8 +98,11 @@ class AttemptQuestionOutput(serializers.Serializer):
 
 
 class AttemptQuestionReviewOutput(AttemptQuestionOutput):
-    score = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
-    general_feedback = serializers.CharField()
+    # Present only when the quiz's review options allow the learner to see them.
+    score = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True, required=False
+    )
+    general_feedback = serializers.CharField(required=False)
     choices = AttemptChoiceReviewOutput(many=True)
 
 
@@ -118,6 +122,13 @@ class AttemptOutput(serializers.Serializer):
     pass_mark_percent = serializers.IntegerField(source="quiz.pass_mark_percent")
 
 
+class AttemptDetailOutput(AttemptOutput):
+    """An attempt with its questions; scores, keys and feedback only where review allows."""
+
+    review_available = serializers.BooleanField()
+    questions = AttemptQuestionReviewOutput(many=True)
+
+
 def attempt_payload(*, attempt: Attempt, user) -> dict:
     view = selectors.attempt_view(attempt=attempt, user=user)
     data = AttemptOutput(attempt).data
@@ -130,7 +141,7 @@ def attempt_payload(*, attempt: Attempt, user) -> dict:
 
 
 class AttemptStartApi(APIView):
-    @extend_schema(request=None, responses={201: AttemptOutput, 200: AttemptOutput})
+    @extend_schema(request=None, responses={201: AttemptDetailOutput, 200: AttemptDetailOutput})
     def post(self, request, quiz_id: int):
         quiz = get_object_or_404(Quiz.objects.select_related("module__course"), pk=quiz_id)
         attempt, created = services.attempt_start(user=request.user, quiz=quiz)
@@ -141,7 +152,7 @@ class AttemptStartApi(APIView):
 
 
 class AttemptDetailApi(APIView):
-    @extend_schema(responses=AttemptOutput)
+    @extend_schema(responses=AttemptDetailOutput)
     def get(self, request, attempt_id: int):
         attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
         return Response(attempt_payload(attempt=attempt, user=request.user))
@@ -173,7 +184,7 @@ class AttemptResponseApi(APIView):
 
 
 class AttemptSubmitApi(APIView):
-    @extend_schema(request=None, responses={202: AttemptOutput})
+    @extend_schema(request=None, responses={202: AttemptDetailOutput})
     def post(self, request, attempt_id: int):
         attempt = services.attempt_submit(user=request.user, attempt_id=attempt_id)
         return Response(

@@ -1,0 +1,103 @@
+"""Helpers for the API tests: the error shape, enqueued tasks, and a picture of the database."""
+
+from unittest import mock
+
+from celery.app.task import Task
+from rest_framework.authtoken.models import Token
+
+from certificates.models import Certificate
+from courses.models import Enrolment, LessonProgress, ModuleProgress
+from courses.services import lesson_complete
+from quizzes.models import Attempt, AttemptQuestion
+from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from tests.factories import enrol, right_answers
+
+GRADE_ATTEMPT = "tasks.grading.grade_attempt"
+ISSUE_CERTIFICATE = "tasks.certificates.issue_certificate"
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """The reply is `status` with the common error shape and `code`; returns the error."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert list(body) == ["error"]
+    error = body["error"]
+    assert set(error) == {"code", "message", "details"}
+    assert error["code"] == code
+    assert isinstance(error["message"], str)
+    assert error["message"]
+    assert isinstance(error["details"], dict)
+    return error
+
+
+def keys_anywhere(data) -> set[str]:
+    """Every key of every object nested anywhere in a JSON document."""
+    if isinstance(data, dict):
+        return set(data) | {key for value in data.values() for key in keys_anywhere(value)}
+    if isinstance(data, list):
+        return {key for value in data for key in keys_anywhere(value)}
+    return set()
+
+
+def sent_tasks(callbacks) -> list[tuple[str, tuple]]:
+    """Run captured on-commit callbacks with Celery's sending stubbed out.
+
+    Returns (task name, args) for every task they would have sent: nothing reaches a broker.
+    """
+    with mock.patch.object(Task, "apply_async", autospec=True) as apply_async:
+        for callback in callbacks:
+            callback()
+    return [(call.args[0].name, tuple(call.args[1])) for call in apply_async.call_args_list]
+
+
+def db_state() -> dict:
+    """The rows a request could change, to compare before and after a refused request."""
+    return {
+        "tokens": list(Token.objects.order_by("key").values_list("key", "user_id")),
+        "enrolments": list(
+            Enrolment.objects.order_by("id").values_list(
+                "id", "user_id", "course_id", "cohort_id", "status", "completed_at"
+            )
+        ),
+        "lessons_read": list(
+            LessonProgress.objects.order_by("id").values_list("id", "enrolment_id", "lesson_id")
+        ),
+        "module_progress": list(
+            ModuleProgress.objects.order_by("id").values_list(
+                "id",
+                "status",
+                "lessons_read",
+                "attempts_count",
+                "score_percent",
+                "last_activity_at",
+            )
+        ),
+        "attempts": list(
+            Attempt.objects.order_by("id").values_list(
+                "id", "user_id", "number", "state", "submitted_at", "graded_at", "score"
+            )
+        ),
+        "responses": list(
+            AttemptQuestion.objects.order_by("id").values_list(
+                "id", "response", "responded_at", "score"
+            )
+        ),
+        "certificates": list(
+            Certificate.objects.order_by("id").values_list("id", "status", "sha256", "pdf")
+        ),
+    }
+
+
+def complete_course(user, course) -> Enrolment:
+    """Enrol `user`, read every lesson and pass every quiz, through the services."""
+    enrolment = enrol(user, course)
+    for module in course.modules.all():
+        for lesson in module.lessons.all():
+            lesson_complete(user=user, lesson=lesson)
+        for quiz in module.quizzes.all():
+            attempt, _ = attempt_start(user=user, quiz=quiz)
+            attempt_submit(user=user, attempt_id=attempt.id, responses=right_answers(attempt))
+            attempt_grade(attempt_id=attempt.id)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+    return enrolment

@@ -1,0 +1,125 @@
+"""The OpenAPI 3 document at /api/schema/ and the interactive docs at /api/docs/."""
+
+import re
+
+import pytest
+import yaml
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from drf_spectacular.drainage import GENERATOR_STATS
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+# DESIGN.md section 7, path parameters as the table names them.
+SECTION_7 = [
+    ("post", "/api/v1/auth/token/"),
+    ("get", "/api/v1/courses/"),
+    ("get", "/api/v1/courses/{slug}/"),
+    ("post", "/api/v1/courses/{slug}/enroll/"),
+    ("post", "/api/v1/lessons/{id}/complete/"),
+    ("post", "/api/v1/quizzes/{id}/attempts/"),
+    ("put", "/api/v1/attempts/{id}/responses/{question_id}/"),
+    ("post", "/api/v1/attempts/{id}/submit/"),
+    ("get", "/api/v1/attempts/{id}/"),
+    ("get", "/api/v1/me/progress/"),
+    ("get", "/api/v1/me/certificates/"),
+    ("get", "/api/v1/certificates/{id}/pdf/"),
+    ("get", "/api/v1/certificates/verify/{code}/"),
+    ("get", "/api/v1/cohorts/{id}/progress/"),
+]
+PAGINATED_LISTS = ["/api/v1/courses/", "/api/v1/me/progress/", "/api/v1/me/certificates/"]
+
+
+def template(path: str) -> str:
+    """A path with its parameters' names blanked: `{attempt_id}` and `{id}` are the same slot."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    response = APIClient().get("/api/schema/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    return yaml.safe_load(response.content)
+
+
+def operation(schema: dict, method: str, path: str) -> dict:
+    paths = {template(p): item for p, item in schema["paths"].items()}
+    return paths[template(path)][method]
+
+
+def response_schema(schema: dict, method: str, path: str, status: str) -> dict:
+    content = operation(schema, method, path)["responses"][status]["content"]
+    found = content["application/json"]["schema"]
+    while "$ref" in found:
+        name = found["$ref"].removeprefix("#/components/schemas/")
+        found = schema["components"]["schemas"][name]
+    return found
+
+
+def test_the_schema_is_an_openapi_3_document(schema):
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Leadership in Medicine LMS API"
+
+
+@pytest.mark.parametrize(("method", "path"), SECTION_7, ids=[f"{m} {p}" for m, p in SECTION_7])
+def test_the_schema_lists_every_path_of_the_contract(schema, method, path):
+    documented = {template(p): set(item) for p, item in schema["paths"].items()}
+    assert template(path) in documented, f"{path} is missing from /api/schema/"
+    assert method in documented[template(path)]
+
+
+@pytest.mark.parametrize("path", PAGINATED_LISTS)
+def test_the_schema_describes_lists_as_pages(schema, path):
+    page = response_schema(schema, "get", path, "200")
+    assert page.get("type") == "object", f"{path} is documented as {page}, not as a page"
+    assert {"count", "next", "previous", "results"} <= set(page["properties"])
+    assert page["properties"]["results"]["type"] == "array"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("post", "/api/v1/quizzes/{id}/attempts/", "201"),
+        ("get", "/api/v1/attempts/{id}/", "200"),
+        ("post", "/api/v1/attempts/{id}/submit/", "202"),
+    ],
+)
+def test_the_schema_describes_an_attempts_questions(schema, method, path, status):
+    attempt = response_schema(schema, method, path, status)
+    assert {"state", "percent", "passed", "review_available", "questions"} <= set(
+        attempt["properties"]
+    )
+
+
+def test_the_schema_validates_against_the_openapi_specification(tmp_path):
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--file", str(target))
+    assert yaml.safe_load(target.read_text())["openapi"].startswith("3.")
+
+
+def test_the_schema_generates_without_warnings_and_validates(tmp_path):
+    GENERATOR_STATS.reset()  # warnings from earlier generations in this process are not ours
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    written = yaml.safe_load(target.read_text())
+    assert written["openapi"].startswith("3.")
+    assert "/api/v1/attempts/{attempt_id}/submit/" in written["paths"]
+
+
+def test_the_docs_page_is_served_without_a_cdn():
+    response = APIClient().get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for host in ("cdn.jsdelivr", "unpkg.com", "cdnjs", "googleapis", "http://", "https://"):
+        assert host not in html
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert f"{settings.STATIC_URL}drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in (
+        assets
+    )
+    for asset in assets:
+        assert asset.startswith(settings.STATIC_URL), asset
+        assert finders.find(asset.removeprefix(settings.STATIC_URL)), f"{asset} is not bundled"
+    assert '"/api/schema/"' in html

@@ -1,0 +1,169 @@
+"""Certificate services: one current certificate per enrolment, idempotent issue, failures."""
+
+from datetime import UTC, date, datetime
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from certificates.models import Certificate
+from certificates.services import certificate_issue, certificate_request
+from courses.models import Enrolment
+from tests.factories import enrol
+
+pytestmark = pytest.mark.django_db
+
+COMPLETED_AT = datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def completed(learner, course) -> Enrolment:
+    enrolment = enrol(learner, course)
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        status=Enrolment.Status.COMPLETED, completed_at=COMPLETED_AT
+    )
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+def _certificate_row(enrolment: Enrolment, **fields) -> Certificate:
+    return Certificate.objects.create(
+        enrolment=enrolment,
+        learner_name="Alex Rivera",
+        course_title=enrolment.course.title,
+        completed_on=date(2026, 11, 25),
+        **fields,
+    )
+
+
+def test_a_second_current_certificate_for_an_enrolment_is_refused_by_the_database(completed):
+    _certificate_row(completed)
+
+    with (
+        pytest.raises(IntegrityError, match="one_current_certificate_per_enrolment"),
+        transaction.atomic(),
+    ):
+        _certificate_row(completed, version=2)
+
+    assert Certificate.objects.filter(enrolment=completed).count() == 1
+
+
+def test_a_superseded_certificate_stays_beside_the_current_one(completed):
+    _certificate_row(completed, status=Certificate.Status.SUPERSEDED)
+
+    _certificate_row(completed, version=2)
+
+    assert sorted(
+        Certificate.objects.filter(enrolment=completed).values_list("version", "status")
+    ) == [(1, "superseded"), (2, "pending")]
+
+
+def test_a_ready_certificate_without_a_pdf_is_refused_by_the_database(completed):
+    with pytest.raises(IntegrityError, match="ready_certificate_has_pdf"), transaction.atomic():
+        _certificate_row(completed, status=Certificate.Status.READY)
+
+    assert not Certificate.objects.exists()
+
+
+def test_certificate_snapshot_states_the_learner_course_date_and_credit(completed):
+    certificate = certificate_issue(enrolment_id=completed.id)
+
+    assert (
+        certificate.learner_name,
+        certificate.course_title,
+        certificate.completed_on,
+        certificate.credit_type,
+        certificate.accredited_provider,
+    ) == (
+        "Alex Rivera",
+        completed.course.title,
+        date(2026, 11, 25),
+        "AMA PRA Category 1 Credit\u2122",
+        "Northfield Academic Medical Center",
+    )
+
+
+def test_certificate_issue_twice_yields_one_ready_row(completed):
+    first = certificate_issue(enrolment_id=completed.id)
+
+    second = certificate_issue(enrolment_id=completed.id)
+
+    assert second.pk == first.pk
+    assert list(Certificate.objects.values_list("status", flat=True)) == ["ready"]
+
+
+def test_certificate_issue_for_an_active_enrolment_creates_nothing(learner, course):
+    enrolment = enrol(learner, course)
+
+    assert certificate_issue(enrolment_id=enrolment.id) is None
+
+    assert not Certificate.objects.exists()
+
+
+def test_certificate_request_makes_one_pending_row_and_enqueues_its_render_on_commit(
+    completed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        certificate = certificate_request(enrolment=completed)
+
+    assert certificate.status == Certificate.Status.PENDING
+    assert Certificate.objects.count() == 1
+    assert len(callbacks) == 1
+
+
+def test_certificate_request_for_a_ready_certificate_enqueues_nothing(
+    completed, django_capture_on_commit_callbacks
+):
+    ready = certificate_issue(enrolment_id=completed.id)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        certificate = certificate_request(enrolment=completed)
+
+    assert certificate.pk == ready.pk
+    assert callbacks == []
+    assert Certificate.objects.count() == 1
+
+
+def test_a_render_failure_marks_the_certificate_failed_and_re_raises(completed):
+    with (
+        mock.patch(
+            "certificates.services.render_certificate",
+            side_effect=RuntimeError("font cache exploded"),
+        ),
+        pytest.raises(RuntimeError, match="font cache exploded"),
+    ):
+        certificate_issue(enrolment_id=completed.id)
+
+    certificate = Certificate.objects.get(enrolment=completed)
+    assert certificate.status == Certificate.Status.FAILED
+    assert certificate.last_error == "RuntimeError: font cache exploded"
+    assert certificate.render_attempts == 1
+    assert (certificate.pdf.name, certificate.sha256, certificate.rendered_at) == ("", "", None)
+
+
+def test_a_failed_certificate_is_made_ready_by_a_later_successful_issue(completed):
+    with (
+        mock.patch(
+            "certificates.services.render_certificate",
+            side_effect=RuntimeError("font cache exploded"),
+        ),
+        pytest.raises(RuntimeError),
+    ):
+        certificate_issue(enrolment_id=completed.id)
+    failed = Certificate.objects.get(enrolment=completed)
+
+    certificate = certificate_issue(enrolment_id=completed.id)
+
+    assert certificate.pk == failed.pk
+    assert certificate.code == failed.code
+    assert certificate.status == Certificate.Status.READY
+    assert certificate.last_error == ""
+    assert certificate.render_attempts == 2
+    assert certificate.pdf.name == f"certificates/{failed.code}.pdf"
+    assert Certificate.objects.count() == 1

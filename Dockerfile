@@ -16,6 +16,7 @@ RUN apt-get update \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
+        fonts-wqy-zenhei \
         poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 

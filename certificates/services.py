@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 
-from .models import Certificate
+from .models import Certificate, certificate_upload_to
 from .rendering import render_certificate
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,12 @@ def certificate_render(*, certificate_id: int) -> Certificate:
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status not in (Certificate.Status.PENDING, Certificate.Status.FAILED):
             return certificate
-        certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
+        # A worker killed after storing the file but before committing left it behind:
+        # replace it, so the row always names the file its checksum describes.
+        name = certificate_upload_to(certificate, "")
+        if certificate.pdf.storage.exists(name):
+            certificate.pdf.storage.delete(name)
+        certificate.pdf.save(name, ContentFile(pdf), save=False)
         certificate.sha256 = sha256
         certificate.status = Certificate.Status.READY
         certificate.rendered_at = timezone.now()

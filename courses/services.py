@@ -113,7 +113,9 @@ def module_progress_refresh(*, enrolment: Enrolment, module: Module) -> ModulePr
     progress.attempts_count = attempts_count
     progress.score_percent = round(sum(scores) / len(scores), 2) if scores else None
     progress.best_score_percent = best
-    if status == ModuleProgress.Status.PASSED and progress.passed_at is None:
+    if status != ModuleProgress.Status.PASSED:
+        progress.passed_at = None
+    elif progress.passed_at is None:
         progress.passed_at = now
     progress.status = status
     progress.last_activity_at = now

@@ -11,7 +11,8 @@ RUNTIME_PKGS=(
     libpango-1.0-0        # WeasyPrint: text layout
     libpangoft2-1.0-0     # WeasyPrint: fonts through fontconfig/freetype
     libharfbuzz-subset0   # WeasyPrint: font subsetting in PDFs
-    fonts-dejavu-core     # a font the certificate template can always rely on
+    fonts-dejavu-core     # Latin, Greek, Cyrillic and Arabic names on certificates
+    fonts-wqy-zenhei      # Chinese, Japanese and Korean names on certificates
     poppler-utils         # pdftotext / pdftoppm (tests and checks read the PDFs back)
 )
 TEST_PKGS=(

@@ -112,7 +112,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="lms@localhost")
 # --- Celery ---------------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport in var/broker; CELERY_BROKER_URL switches
 # to Redis. The database holds every state, so no result backend is needed.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("queue", "processed"):

@@ -1,21 +1,109 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from .apis import pdf_response, verification_result
-from .models import normalise_code
+from lms.errors import ApplicationError
+
+from . import selectors, services
+from .apis import cohort_zip_response, pdf_response, verification_payload, verification_result
+from .models import ATTESTATION, CREDIT_STEP, CertificateBatch, normalise_code
 from .rendering import verify_url
-from .selectors import certificate_for_download, certificate_verify, certificates_of
+from .throttles import verify_allowed
+
+
+def _my_certificates_context(user) -> dict:
+    certificates = [(c, verify_url(c.code)) for c in selectors.certificates_of(user=user)]
+    return {
+        "certificates": certificates,
+        "claims": selectors.claims_awaiting(user=user),
+        # While one is being prepared the list refreshes itself (htmx), so "ready" shows up.
+        "in_progress": any(c.status in ("pending", "failed") for c, _ in certificates),
+    }
 
 
 @login_required
 def my_certificates(request):
-    certificates = [(c, verify_url(c.code)) for c in certificates_of(user=request.user)]
-    return render(request, "certificates/my_certificates.html", {"certificates": certificates})
+    context = _my_certificates_context(request.user)
+    if request.headers.get("HX-Request"):
+        return render(request, "certificates/partials/certificate_list.html", context)
+    return render(request, "certificates/my_certificates.html", context)
 
 
 @login_required
 def certificate_download(request, certificate_id):
-    return pdf_response(certificate_for_download(user=request.user, certificate_id=certificate_id))
+    certificate = selectors.certificate_for_download(
+        user=request.user, certificate_id=certificate_id
+    )
+    return pdf_response(certificate)
+
+
+@login_required
+def credit_claim(request, slug):
+    course, enrolment = selectors.claimable_course(user=request.user, slug=slug)
+    claim = getattr(enrolment, "credit_claim", None)
+    form = {"credits": str(course.max_credits), "attested": False}
+    error = None
+    if request.method == "POST" and claim is None:
+        form = {"credits": request.POST.get("credits", ""), "attested": "attested" in request.POST}
+        try:
+            services.credit_claim_create(
+                user=request.user,
+                course=course,
+                credits=form["credits"],
+                attested=form["attested"],
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(
+                request, f"Credit claimed. Your certificate for {course.title} is being prepared."
+            )
+            return redirect("my-certificates")
+    return render(
+        request,
+        "certificates/credit_claim.html",
+        {
+            "course": course,
+            "claim": claim,
+            "form": form,
+            "error": error,
+            "step": CREDIT_STEP,
+            "attestation": ATTESTATION,
+        },
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+def name_change(request, certificate_id):
+    certificate = selectors.certificate_of_learner(user=request.user, certificate_id=certificate_id)
+    form = {"name": "", "reason": ""}
+    error = None
+    if request.method == "POST":
+        form = {"name": request.POST.get("name", ""), "reason": request.POST.get("reason", "")}
+        try:
+            services.name_change_request_create(
+                user=request.user,
+                certificate_id=certificate.id,
+                requested_name=form["name"],
+                reason=form["reason"],
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                "Name change requested. Staff will review it; the new certificate replaces "
+                "this one once approved.",
+            )
+            return redirect("my-certificates")
+    return render(
+        request,
+        "certificates/name_change.html",
+        {"certificate": certificate, "form": form, "error": error},
+        status=error.status if error else 200,
+    )
 
 
 def verify_form(request):
@@ -26,10 +114,78 @@ def verify_form(request):
 
 
 def verify(request, code):
-    certificate = certificate_verify(code=code)
+    allowed, wait = verify_allowed(request)
+    if not allowed:
+        response = render(request, "certificates/verify_throttled.html", {"wait": wait}, status=429)
+        if wait:
+            response["Retry-After"] = str(wait)
+        return response
+    certificate = selectors.certificate_verify(code=code)
     return render(
         request,
         "certificates/verify.html",
-        {"certificate": certificate, "code": code, "result": verification_result(certificate)},
+        {
+            "certificate": certificate,
+            "code": code,
+            "result": verification_result(certificate),
+            "facts": verification_payload(certificate),
+        },
         status=200 if certificate else 404,
     )
+
+
+# --- cohorts (staff and the cohort's directors) -----------------------------------------------
+
+
+@login_required
+def cohort_list(request):
+    return render(
+        request,
+        "certificates/cohort_list.html",
+        {"cohorts": selectors.cohorts_managed_by(user=request.user)},
+    )
+
+
+@login_required
+def cohort_certificates(request, cohort_id):
+    cohort = selectors.cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+    return render(
+        request,
+        "certificates/cohort_certificates.html",
+        {
+            "cohort": cohort,
+            "rows": selectors.cohort_certificate_rows(cohort=cohort),
+            "batch": selectors.latest_batch(cohort=cohort),
+            "kinds": CertificateBatch.Kind.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def cohort_batch_create(request, cohort_id):
+    cohort = selectors.cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+    batch = services.certificate_batch_create(
+        user=request.user, cohort=cohort, kind=request.POST.get("kind", "")
+    )
+    if request.headers.get("HX-Request"):
+        return render(request, "certificates/partials/batch_progress.html", {"batch": batch})
+    return redirect("cohort-certificates", cohort_id=cohort.id)
+
+
+@login_required
+def batch_progress(request, batch_id):
+    batch = selectors.batch_for_viewer(user=request.user, batch_id=batch_id)
+    # Polled to its end: fetch the learners' table once more, now that it changed.
+    refresh = request.headers.get("HX-Request") and batch.status not in CertificateBatch.OPEN
+    return render(
+        request,
+        "certificates/partials/batch_progress.html",
+        {"batch": batch, "refresh_learners": refresh},
+    )
+
+
+@login_required
+def cohort_zip(request, cohort_id):
+    cohort = selectors.cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+    return cohort_zip_response(cohort)

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Cohort, Course, Enrolment, Lesson, Module, ModuleDueDate, ModuleProgress
+from .models import (
+    Cohort,
+    CohortExport,
+    Course,
+    Enrolment,
+    Lesson,
+    Module,
+    ModuleDueDate,
+    ModuleProgress,
+)
 
 
 class ModuleInline(admin.TabularInline):
@@ -38,7 +47,7 @@ class DueDateInline(admin.TabularInline):
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
-    list_display = ("name", "course", "start_date", "end_date")
+    list_display = ("name", "course", "start_date", "end_date", "inactivity_days")
     filter_horizontal = ("directors",)
     inlines = [DueDateInline]
 
@@ -57,3 +66,12 @@ class ModuleProgressAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     # A read model kept by the services: shown, never edited by hand.
     readonly_fields = [f.name for f in ModuleProgress._meta.fields]
+
+
+@admin.register(CohortExport)
+class CohortExportAdmin(admin.ModelAdmin):
+    """Operators see failed or stuck exports here; workers write these rows, people do not."""
+
+    list_display = ("cohort", "kind", "format", "status", "rows_done", "rows_total", "created_at")
+    list_filter = ("status", "kind", "format")
+    readonly_fields = [f.name for f in CohortExport._meta.fields]

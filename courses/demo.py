@@ -6,10 +6,13 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from certificates.services import certificate_issue
+from certificates.demo import demo_branding_load
+from certificates.models import CreditClaim
+from certificates.services import certificate_issue, credit_claim_create
 from quizzes.models import Choice, Question, QuestionCategory, Quiz, QuizSlot
 
 from . import services
+from .demo_cohort import load_demo_cohort
 from .demo_content import COURSE
 from .models import Cohort, Course, Enrolment, Lesson, Module
 
@@ -131,6 +134,9 @@ def _complete_course(user, course: Course, cohort: Cohort) -> None:
                 }
                 attempt_submit(user=user, attempt_id=attempt.id, responses=right)
                 attempt_grade(attempt_id=attempt.id)
+    # The graduate claims the course's full credit, as learners do before their certificate.
+    if not CreditClaim.objects.filter(enrolment=enrolment).exists():
+        credit_claim_create(user=user, course=course, credits=course.max_credits, attested=True)
     # Rendered here so the demo opens with a ready certificate; a no-op when it is ready.
     certificate_issue(enrolment_id=enrolment.id)
 
@@ -146,5 +152,7 @@ def load_demo(*, password: str) -> dict:
             defaults={"start_date": date(2026, 7, 1), "end_date": date(2027, 6, 30)},
         )
         cohort.directors.add(users["director"])
+        demo_branding_load(course=course)
     _complete_course(users["graduate"], course, cohort)
+    load_demo_cohort(cohort=cohort, director=users["director"])
     return {"course": course, "users": users}

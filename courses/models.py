@@ -159,6 +159,10 @@ class Cohort(models.Model):
     )
     start_date = models.DateField()
     end_date = models.DateField()
+    # A learner with no activity for this many days is listed as at risk on the dashboard.
+    inactivity_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -166,6 +170,10 @@ class Cohort(models.Model):
             models.UniqueConstraint(fields=["course", "name"], name="cohort_name_unique"),
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="cohort_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(inactivity_days__gte=1) & Q(inactivity_days__lte=365),
+                name="cohort_inactivity_days_range",
             ),
         ]
 
@@ -250,6 +258,9 @@ class ModuleProgress(models.Model):
     score_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     best_score_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     attempts_count = models.PositiveSmallIntegerField(default=0)
+    # Whether the most recent graded attempt passed (None: none graded yet); "failed the last
+    # attempt" on the director's dashboard reads it instead of the attempts.
+    last_attempt_passed = models.BooleanField(null=True, blank=True)
     passed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
 
@@ -261,3 +272,67 @@ class ModuleProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module}: {self.get_status_display()}"
+
+
+def cohort_export_upload_to(instance: "CohortExport", filename: str) -> str:
+    return f"exports/cohort-{instance.cohort_id}/{filename}"
+
+
+class CohortExport(models.Model):
+    """A cohort report built by a worker: its status row, progress and file."""
+
+    class Kind(models.TextChoices):
+        MATRIX = "matrix", "Progress matrix"
+        ATTEMPTS = "attempts", "All attempts"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Being built"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # Each claim by a worker increments it; a run only writes while it still holds the claim.
+    runs = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=cohort_export_upload_to, blank=True, max_length=255)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="ready_export_has_file"
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=F("rows_total")), name="export_rows_done_at_most_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_format_display()}) of {self.cohort}"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)

@@ -8,4 +8,36 @@ urlpatterns = [
     path("courses/<slug:slug>/enrol/", views.course_enrol, name="course-enrol"),
     path("lessons/<int:lesson_id>/", views.lesson_detail, name="lesson"),
     path("lessons/<int:lesson_id>/complete/", views.lesson_complete, name="lesson-complete"),
+    path("cohorts/", views.cohort_list, name="cohorts"),
+    path("cohorts/new/", views.cohort_create, name="cohort-create"),
+    path("cohorts/<int:cohort_id>/", views.cohort_dashboard, name="cohort"),
+    path("cohorts/<int:cohort_id>/learners/", views.cohort_learners, name="cohort-learners"),
+    path(
+        "cohorts/<int:cohort_id>/learners/preview/",
+        views.cohort_roster_preview,
+        name="cohort-roster-preview",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/learners/import/",
+        views.cohort_roster_import,
+        name="cohort-roster-import",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/learners/<int:user_id>/",
+        views.cohort_learner,
+        name="cohort-learner",
+    ),
+    path("cohorts/<int:cohort_id>/due-dates/", views.cohort_due_dates, name="cohort-due-dates"),
+    path("cohorts/<int:cohort_id>/exports/", views.cohort_export_create, name="cohort-exports"),
+    path(
+        "cohorts/<int:cohort_id>/exports/<int:export_id>/",
+        views.cohort_export_status,
+        name="cohort-export",
+    ),
+    path("exports/<str:token>/", views.cohort_export_download, name="cohort-export-download"),
+    path(
+        "invitations/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
 ]

@@ -1,11 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from certificates.selectors import certificates_of
-from lms.errors import NotFound
+from lms.errors import ApplicationError, NotFound, PermissionDenied
 
-from . import selectors, services
+from . import charts, forms, selectors, services
 from .models import Lesson
 
 
@@ -92,3 +97,285 @@ def lesson_complete(request, lesson_id):
     if request.headers.get("HX-Request"):
         return render(request, "courses/partials/lesson_read.html", {"lesson": lesson})
     return redirect("lesson", lesson_id=lesson.id)
+
+
+# --- cohorts: the program director's pages ------------------------------------------------------
+
+LEARNERS_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def cohort_list(request):
+    return render(
+        request,
+        "courses/cohort_list.html",
+        {
+            "cohorts": selectors.cohorts_visible_to(user=request.user),
+            "can_create": request.user.has_perm(services.CREATE_COHORT_PERMISSION),
+        },
+    )
+
+
+@login_required
+def cohort_create(request):
+    if not request.user.has_perm(services.CREATE_COHORT_PERMISSION):
+        raise PermissionDenied("Only program directors can create cohorts.")
+    courses = selectors.courses_for_new_cohort(user=request.user)
+    form = forms.CohortCreateForm(request.POST or None, courses=courses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Cohort “{cohort.name}” created. Now add its learners.")
+            return redirect("cohort-learners", cohort_id=cohort.id)
+    return render(request, "courses/cohort_form.html", {"form": form}, status=_status(form))
+
+
+def _form_errors(form, error: ApplicationError) -> None:
+    """Show a service's refusal on the form: beside its field when it names one."""
+    placed = False
+    for name, problems in (error.details or {}).items():
+        if name in form.fields and isinstance(problems, list):
+            for problem in problems:
+                form.add_error(name, problem)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@login_required
+@require_GET
+def cohort_dashboard(request, cohort_id):
+    cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    progress = selectors.cohort_progress(cohort=cohort)
+    q = request.GET.get("q", "")
+    show = request.GET.get("show", "all")
+    sort = request.GET.get("sort", "name")
+    rows = selectors.cohort_learners_matching(progress, q=q, show=show, sort=sort)
+    page = Paginator(rows, LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
+    exports = selectors.cohort_exports_recent(cohort=cohort)
+    return render(
+        request,
+        "courses/cohort_dashboard.html",
+        {
+            "cohort": cohort,
+            "progress": progress,
+            "page": page,
+            "matching": len(rows),
+            "q": q,
+            "show": show,
+            "sort": sort,
+            "show_choices": selectors.SHOW_CHOICES,
+            "sort_choices": selectors.SORT_CHOICES,
+            "timeline": charts.timeline_chart(progress.timeline),
+            "histograms": charts.score_histograms(progress.modules),
+            "export_form": forms.ExportForm(),
+            "exports": [_export_context(e) for e in exports],
+            "at_risk": progress.at_risk,
+        },
+    )
+
+
+@login_required
+@require_GET
+def cohort_learner(request, cohort_id, user_id):
+    cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    attempts = selectors.cohort_learner_attempts(cohort=cohort, user_id=user_id)
+    progress = selectors.cohort_progress(cohort=cohort, only_user_id=user_id)
+    row = progress.learners[0]
+    return render(
+        request,
+        "courses/cohort_learner.html",
+        {
+            "cohort": cohort,
+            "progress": progress,
+            "row": row,
+            "modules": list(zip(progress.modules, row.cells, strict=True)),
+            "competencies": [(c, row.competencies[c.code]) for c in progress.competencies],
+            "attempts": attempts,
+            # Instructors (and staff) open an attempt's answers; directors see its summary.
+            "can_open_attempts": request.user.is_staff or cohort.is_instructor,
+        },
+    )
+
+
+@login_required
+def cohort_learners(request, cohort_id):
+    """Add learners: one by one, or a CSV roster previewed before anything is written."""
+    cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    add_form = forms.LearnerAddForm(request.POST or None)
+    if request.method == "POST" and add_form.is_valid():
+        try:
+            row = services.cohort_learner_add(
+                actor=request.user, cohort=cohort, **add_form.cleaned_data
+            )
+        except ApplicationError as error:
+            _form_errors(add_form, error)
+        else:
+            if row.action == "invite":
+                messages.success(
+                    request, f"{row.full_name} was added and invited by e-mail ({row.email})."
+                )
+            else:
+                messages.success(request, f"{row.full_name} was added to the cohort.")
+            return redirect("cohort-learners", cohort_id=cohort.id)
+    return render(
+        request,
+        "courses/cohort_learners.html",
+        {
+            "cohort": cohort,
+            "add_form": add_form,
+            "upload_form": forms.RosterUploadForm(),
+            "learner_count": cohort.enrolments.count(),
+        },
+        status=_status(add_form),
+    )
+
+
+@login_required
+@require_POST
+def cohort_roster_preview(request, cohort_id):
+    cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    upload_form = forms.RosterUploadForm(request.POST, request.FILES)
+    context = {
+        "cohort": cohort,
+        "add_form": forms.LearnerAddForm(),
+        "upload_form": upload_form,
+        "learner_count": cohort.enrolments.count(),
+    }
+    if not upload_form.is_valid():
+        return render(request, "courses/cohort_learners.html", context, status=400)
+    data = upload_form.cleaned_data["roster"]
+    try:
+        plan = services.cohort_roster_preview(actor=request.user, cohort=cohort, data=data)
+    except ApplicationError as error:
+        upload_form.add_error("roster", error.message)
+        return render(request, "courses/cohort_learners.html", context, status=400)
+    return _roster_preview_page(request, cohort, plan, data.decode("utf-8-sig"))
+
+
+def _roster_preview_page(request, cohort, plan, text, status=200):
+    return render(
+        request,
+        "courses/cohort_roster_preview.html",
+        {
+            "cohort": cohort,
+            "plan": plan,
+            "confirm_form": forms.RosterConfirmForm(initial={"roster_text": text}),
+            "counts": {a: plan.count(a) for a in ("invite", "add", "skip")},
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def cohort_roster_import(request, cohort_id):
+    cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    form = forms.RosterConfirmForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError("Upload the roster again: the preview was not sent back.")
+    text = form.cleaned_data["roster_text"]
+    data = text.encode("utf-8")
+    try:
+        plan = services.cohort_roster_import(actor=request.user, cohort=cohort, data=data)
+    except ApplicationError as error:
+        if error.code != "roster_invalid":
+            raise
+        # Something changed since the preview: show the rows again, with what is wrong now.
+        plan = services.cohort_roster_preview(actor=request.user, cohort=cohort, data=data)
+        messages.error(request, error.message)
+        return _roster_preview_page(request, cohort, plan, text, status=400)
+    added = plan.count("invite") + plan.count("add")
+    messages.success(
+        request,
+        f"{added} learner{'s' if added != 1 else ''} added"
+        + (f", {plan.count('invite')} invited by e-mail" if plan.count("invite") else "")
+        + (f"; {plan.count('skip')} already in the cohort" if plan.count("skip") else "")
+        + ".",
+    )
+    return redirect("cohort", cohort_id=cohort.id)
+
+
+@login_required
+def cohort_due_dates(request, cohort_id):
+    cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    modules = list(cohort.course.modules.order_by("position"))
+    current = dict(cohort.due_dates.values_list("module_id", "due_on"))
+    form = forms.DueDatesForm(request.POST or None, modules=modules, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_due_dates_set(
+                actor=request.user, cohort=cohort, due_dates=form.due_dates()
+            )
+        except ApplicationError as error:
+            for key, problems in (error.details or {}).items():
+                name = f"module_{key}"
+                for problem in problems if name in form.fields else []:
+                    form.add_error(name, problem)
+            if not form.errors:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, "Due dates saved.")
+            return redirect("cohort", cohort_id=cohort.id)
+    return render(
+        request,
+        "courses/cohort_due_dates.html",
+        {"cohort": cohort, "form": form},
+        status=_status(form),
+    )
+
+
+def _export_context(export) -> dict:
+    return {"export": export, "download_url": selectors.cohort_export_download_url(export=export)}
+
+
+@login_required
+@require_POST
+def cohort_export_create(request, cohort_id):
+    cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    form = forms.ExportForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError("Choose what to export and in which format.")
+    export = services.cohort_export_request(actor=request.user, cohort=cohort, **form.cleaned_data)
+    if request.headers.get("HX-Request"):
+        return render(request, "courses/partials/export_status.html", _export_context(export))
+    return redirect(f"{reverse('cohort', args=[cohort.id])}#exports")
+
+
+@login_required
+@require_GET
+def cohort_export_status(request, cohort_id, export_id):
+    """One export's status row and progress bar, polled by htmx until it is finished."""
+    cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    export = selectors.cohort_export_of(cohort=cohort, export_id=export_id)
+    return render(request, "courses/partials/export_status.html", _export_context(export))
+
+
+@login_required
+@require_GET
+def cohort_export_download(request, token):
+    export = selectors.cohort_export_for_download(user=request.user, token=token)
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1]
+    )
+
+
+class InvitationAcceptView(PasswordResetConfirmView):
+    """A new learner follows the invitation's link, chooses a password and is logged in."""
+
+    template_name = "courses/invitation_accept.html"
+    post_reset_login = True
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is set. Welcome!")
+        return response

@@ -33,9 +33,50 @@ api_v1 = [
         name="attempt-submit",
     ),
     path(
+        "attempts/<int:attempt_id>/questions/<int:question_id>/grade/",
+        quiz_apis.AttemptQuestionGradeApi.as_view(),
+        name="attempt-question-grade",
+    ),
+    path("cohorts/", course_apis.CohortListApi.as_view(), name="cohorts"),
+    path(
         "cohorts/<int:cohort_id>/progress/",
         course_apis.CohortProgressApi.as_view(),
         name="cohort-progress",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/learners/",
+        course_apis.CohortLearnerAddApi.as_view(),
+        name="cohort-learners",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/learners/import/",
+        course_apis.CohortRosterImportApi.as_view(),
+        name="cohort-roster-import",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/learners/<int:user_id>/attempts/",
+        course_apis.CohortLearnerAttemptsApi.as_view(),
+        name="cohort-learner-attempts",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/due-dates/",
+        course_apis.CohortDueDatesApi.as_view(),
+        name="cohort-due-dates",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/exports/",
+        course_apis.CohortExportCreateApi.as_view(),
+        name="cohort-exports",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/exports/<int:export_id>/",
+        course_apis.CohortExportDetailApi.as_view(),
+        name="cohort-export",
+    ),
+    path(
+        "exports/<str:token>/download/",
+        course_apis.CohortExportDownloadApi.as_view(),
+        name="cohort-export-download",
     ),
     path("me/progress/", course_apis.MyProgressApi.as_view(), name="my-progress"),
     path("me/certificates/", certificate_apis.MyCertificatesApi.as_view(), name="my-certificates"),
@@ -48,6 +89,27 @@ api_v1 = [
         "certificates/verify/<str:code>/",
         certificate_apis.CertificateVerifyApi.as_view(),
         name="certificate-verify",
+    ),
+    path(
+        "certificates/<int:certificate_id>/name-change/",
+        certificate_apis.NameChangeRequestApi.as_view(),
+        name="certificate-name-change",
+    ),
+    path("me/credit-claims/", certificate_apis.CreditClaimsApi.as_view(), name="credit-claims"),
+    path(
+        "cohorts/<int:cohort_id>/certificate-batches/",
+        certificate_apis.CohortCertificateBatchApi.as_view(),
+        name="cohort-certificate-batches",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/certificates.zip",
+        certificate_apis.CohortCertificatesZipApi.as_view(),
+        name="cohort-certificates-zip",
+    ),
+    path(
+        "certificate-batches/<int:batch_id>/",
+        certificate_apis.CertificateBatchApi.as_view(),
+        name="certificate-batch",
     ),
 ]
 

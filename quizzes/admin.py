@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Attempt, AttemptQuestion, Choice, Question, QuestionCategory, Quiz, QuizSlot
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    FeedbackBand,
+    Question,
+    QuestionCategory,
+    Quiz,
+    QuizOverride,
+    QuizSlot,
+)
 
 
 class ChoiceInline(admin.TabularInline):
@@ -27,17 +37,28 @@ class SlotInline(admin.TabularInline):
     raw_id_fields = ("question",)
 
 
+class FeedbackBandInline(admin.TabularInline):
+    model = FeedbackBand
+    extra = 0
+
+
+class OverrideInline(admin.TabularInline):
+    model = QuizOverride
+    extra = 0
+    raw_id_fields = ("user", "set_by")
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
     list_display = ("title", "module", "pass_mark_percent", "attempts_allowed", "grading_method")
-    inlines = [SlotInline]
+    inlines = [SlotInline, FeedbackBandInline, OverrideInline]
 
 
 class AttemptQuestionInline(admin.TabularInline):
     model = AttemptQuestion
     extra = 0
     can_delete = False
-    readonly_fields = ("position", "question", "points", "response", "score")
+    readonly_fields = ("position", "question", "points", "response", "score", "comment")
     fields = readonly_fields
 
 

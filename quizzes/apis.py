@@ -10,7 +10,22 @@ from . import selectors, services
 from .models import Attempt, Quiz
 
 
+class OmitHidden:
+    """Leaves out the fields whose value is `selectors.HIDDEN`: what review does not allow."""
+
+    def to_representation(self, instance):
+        data = {}
+        for f in self._readable_fields:
+            value = f.get_attribute(instance)
+            if value is selectors.HIDDEN:
+                continue
+            data[f.field_name] = None if value is None else f.to_representation(value)
+        return data
+
+
 class QuizSettingsOutput(serializers.Serializer):
+    """The quiz's settings as they apply to the caller (with their override, if any)."""
+
     id = serializers.IntegerField()
     title = serializers.CharField()
     intro = serializers.CharField()
@@ -21,6 +36,7 @@ class QuizSettingsOutput(serializers.Serializer):
     time_limit_minutes = serializers.IntegerField(allow_null=True)
     opens_at = serializers.DateTimeField(allow_null=True)
     closes_at = serializers.DateTimeField(allow_null=True)
+    delay_minutes = serializers.IntegerField(allow_null=True)
     question_count = serializers.IntegerField(source="slots.count")
 
 
@@ -31,6 +47,15 @@ class ChoiceKeyOutput(serializers.Serializer):
     feedback = serializers.CharField()
 
 
+class NumericalKeyOutput(ChoiceKeyOutput):
+    value_min = serializers.DecimalField(max_digits=24, decimal_places=10)
+    value_max = serializers.DecimalField(max_digits=24, decimal_places=10)
+
+
+class MatchingKeyOutput(ChoiceKeyOutput):
+    match_text = serializers.CharField()
+
+
 class QuestionKeyOutput(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.CharField()
@@ -38,7 +63,20 @@ class QuestionKeyOutput(serializers.Serializer):
     text = serializers.CharField()
     general_feedback = serializers.CharField()
     default_points = serializers.DecimalField(max_digits=6, decimal_places=2)
-    choices = ChoiceKeyOutput(many=True, source="choices.all")
+    choices = serializers.SerializerMethodField()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.type == "short_answer":
+            data["case_sensitive"] = instance.case_sensitive
+        return data
+
+    @extend_schema(responses=ChoiceKeyOutput(many=True))
+    def get_choices(self, question) -> list[dict]:
+        output = {"numerical": NumericalKeyOutput, "matching": MatchingKeyOutput}.get(
+            question.type, ChoiceKeyOutput
+        )
+        return output(question.choices.all(), many=True).data
 
 
 class SlotKeyOutput(serializers.Serializer):
@@ -48,10 +86,19 @@ class SlotKeyOutput(serializers.Serializer):
     random_category = serializers.CharField(allow_null=True)
 
 
+class FeedbackBandOutput(serializers.Serializer):
+    min_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    text = serializers.CharField()
+
+
 class QuizAuthorOutput(QuizSettingsOutput):
     shuffle_questions = serializers.BooleanField()
     shuffle_choices = serializers.BooleanField()
-    review_answers = serializers.CharField()
+    review_correctness = serializers.CharField()
+    review_score = serializers.CharField()
+    review_feedback = serializers.CharField()
+    review_right_answers = serializers.CharField()
+    feedback_bands = FeedbackBandOutput(many=True, source="feedback_bands.all")
     slots = SlotKeyOutput(many=True, source="slots.all")
 
 
@@ -69,41 +116,90 @@ class QuizDetailApi(APIView):
             raise NotFound("No such quiz.")
         if is_author:
             quiz = Quiz.objects.prefetch_related(
-                "slots__question__choices", "slots__random_category"
+                "slots__question__choices", "slots__random_category", "feedback_bands"
             ).get(pk=quiz.pk)
             return Response(QuizAuthorOutput(quiz).data)
-        return Response(QuizSettingsOutput(quiz).data)
+        rules = selectors.quiz_settings_for(quiz=quiz, user=request.user)
+        data = QuizSettingsOutput(quiz).data
+        data.update(
+            attempts_allowed=rules.attempts_allowed,
+            time_limit_minutes=rules.time_limit_minutes,
+            opens_at=serializers.DateTimeField().to_representation(rules.opens_at)
+            if rules.opens_at
+            else None,
+            closes_at=serializers.DateTimeField().to_representation(rules.closes_at)
+            if rules.closes_at
+            else None,
+        )
+        return Response(data)
 
 
-class AttemptChoiceOutput(serializers.Serializer):
+# --- attempts ---------------------------------------------------------------------------------
+
+
+class AttemptChoiceOutput(OmitHidden, serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     chosen = serializers.BooleanField()
-
-
-class AttemptChoiceReviewOutput(AttemptChoiceOutput):
     # Present only when the quiz's review options allow the learner to see them.
     correct = serializers.BooleanField(required=False)
     feedback = serializers.CharField(required=False)
 
 
-class AttemptQuestionOutput(serializers.Serializer):
+class AttemptOptionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class AttemptPromptOutput(OmitHidden, serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    chosen_option = serializers.IntegerField(allow_null=True)
+    correct = serializers.BooleanField(required=False)
+    right_answer = serializers.CharField(required=False)
+    feedback = serializers.CharField(required=False)
+
+
+class AttemptQuestionOutput(OmitHidden, serializers.Serializer):
+    """One question as the learner sees it; fields by type, review fields only where allowed.
+
+    Choice types have `choices`; matching has `prompts` and `options` (answer with
+    `{"matches": {"<prompt id>": <option id>}}`); short answer, numerical and essay have
+    `response`, the learner's own answer.
+    """
+
     question_id = serializers.IntegerField()
     position = serializers.IntegerField()
     type = serializers.CharField()
     text_html = serializers.CharField()
     points = serializers.DecimalField(max_digits=6, decimal_places=2)
     answered = serializers.BooleanField()
-    choices = AttemptChoiceOutput(many=True)
-
-
-class AttemptQuestionReviewOutput(AttemptQuestionOutput):
-    # Present only when the quiz's review options allow the learner to see them.
+    choices = AttemptChoiceOutput(many=True, required=False)
+    prompts = AttemptPromptOutput(many=True, required=False)
+    options = AttemptOptionOutput(many=True, required=False)
+    response = serializers.JSONField(required=False, allow_null=True)
     score = serializers.DecimalField(
         max_digits=8, decimal_places=2, allow_null=True, required=False
     )
+    correctness = serializers.CharField(required=False)
+    feedback = serializers.CharField(required=False)
     general_feedback = serializers.CharField(required=False)
-    choices = AttemptChoiceReviewOutput(many=True)
+    right_answer = serializers.CharField(required=False)
+    comment = serializers.CharField(required=False)
+
+    FIELDS_BY_TYPE = {
+        "choices": {"single_choice", "multiple_response", "true_false"},
+        "prompts": {"matching"},
+        "options": {"matching"},
+        "response": {"short_answer", "numerical", "essay"},
+    }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for name, types in self.FIELDS_BY_TYPE.items():
+            if instance.type not in types:
+                data.pop(name, None)
+        return data
 
 
 class AttemptOutput(serializers.Serializer):
@@ -123,20 +219,29 @@ class AttemptOutput(serializers.Serializer):
 
 
 class AttemptDetailOutput(AttemptOutput):
-    """An attempt with its questions; scores, keys and feedback only where review allows."""
+    """An attempt with its questions; scores, keys and feedback only where review allows.
+
+    `score`, `max_score`, `percent` and `passed` are null until the score may be shown;
+    `overall_feedback` appears with the score when feedback may be shown.
+    """
 
     review_available = serializers.BooleanField()
-    questions = AttemptQuestionReviewOutput(many=True)
+    overall_feedback = serializers.CharField(required=False)
+    questions = AttemptQuestionOutput(many=True)
 
 
 def attempt_payload(*, attempt: Attempt, user) -> dict:
     view = selectors.attempt_view(attempt=attempt, user=user)
     data = AttemptOutput(attempt).data
-    question_serializer = (
-        AttemptQuestionReviewOutput if view.show_answers else AttemptQuestionOutput
-    )
+    for name in ("score", "max_score", "percent", "passed"):
+        value = getattr(view, name)
+        data[name] = (
+            None if value is None else AttemptOutput().fields[name].to_representation(value)
+        )
     data["review_available"] = view.show_answers
-    data["questions"] = question_serializer(view.questions, many=True).data
+    if view.overall_feedback is not selectors.HIDDEN:
+        data["overall_feedback"] = view.overall_feedback
+    data["questions"] = AttemptQuestionOutput(view.questions, many=True).data
     return data
 
 
@@ -158,13 +263,27 @@ class AttemptDetailApi(APIView):
         return Response(attempt_payload(attempt=attempt, user=request.user))
 
 
-class ResponseInput(serializers.Serializer):
-    choice_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
-
-
 class AttemptResponseApi(APIView):
     @extend_schema(
-        request=ResponseInput,
+        request=inline_serializer(
+            "ResponseInput",
+            {
+                "choice_ids": serializers.ListField(
+                    child=serializers.IntegerField(),
+                    required=False,
+                    help_text="Single choice, multiple response, true/false.",
+                ),
+                "text": serializers.CharField(
+                    required=False, help_text="Short answer (500 characters), essay (20,000)."
+                ),
+                "value": serializers.CharField(required=False, help_text="Numerical: 12.5"),
+                "matches": serializers.DictField(
+                    child=serializers.IntegerField(allow_null=True),
+                    required=False,
+                    help_text="Matching: prompt id to option id.",
+                ),
+            },
+        ),
         responses=inline_serializer(
             "SavedResponse",
             {
@@ -190,3 +309,24 @@ class AttemptSubmitApi(APIView):
         return Response(
             attempt_payload(attempt=attempt, user=request.user), status=status.HTTP_202_ACCEPTED
         )
+
+
+class AttemptQuestionGradeApi(APIView):
+    """An instructor of the course scores an essay and comments on it."""
+
+    class Input(serializers.Serializer):
+        score = serializers.DecimalField(max_digits=8, decimal_places=2)
+        comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+    @extend_schema(request=Input, responses=AttemptDetailOutput)
+    def post(self, request, attempt_id: int, question_id: int):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        attempt = services.attempt_question_grade(
+            grader=request.user,
+            attempt_id=attempt_id,
+            question_id=question_id,
+            score=str(data.validated_data["score"]),
+            comment=data.validated_data["comment"],
+        )
+        return Response(attempt_payload(attempt=attempt, user=request.user))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
@@ -32,6 +33,14 @@ class Question(models.Model):
         SINGLE_CHOICE = "single_choice", "Single choice"
         MULTIPLE_RESPONSE = "multiple_response", "Multiple response"
         TRUE_FALSE = "true_false", "True/false"
+        SHORT_ANSWER = "short_answer", "Short answer"
+        NUMERICAL = "numerical", "Numerical"
+        MATCHING = "matching", "Matching"
+        ESSAY = "essay", "Essay (graded by hand)"
+        DESCRIPTION = "description", "Description (no answer)"
+
+    # Types whose answers the learner picks from the question's choices.
+    CHOICE_TYPES = frozenset({"single_choice", "multiple_response", "true_false"})
 
     category = models.ForeignKey(
         QuestionCategory, on_delete=models.PROTECT, related_name="questions"
@@ -40,6 +49,9 @@ class Question(models.Model):
     name = models.CharField(max_length=200, help_text="Short name for the question bank.")
     text = models.TextField(help_text="Markdown.")
     general_feedback = models.TextField(blank=True)
+    case_sensitive = models.BooleanField(
+        default=False, help_text="Short answer: must the case of the letters match?"
+    )
     default_points = models.DecimalField(
         max_digits=6,
         decimal_places=2,
@@ -58,11 +70,34 @@ class Question(models.Model):
     def text_html(self) -> str:
         return mark_safe(render_markdown(self.text))  # noqa: S308  (sanitised by nh3)
 
+    @cached_property
+    def general_feedback_html(self) -> str:
+        return mark_safe(render_markdown(self.general_feedback))  # noqa: S308  (sanitised by nh3)
+
+    @property
+    def is_graded_by_hand(self) -> bool:
+        return self.type == self.Type.ESSAY
+
+    @property
+    def takes_answer(self) -> bool:
+        return self.type != self.Type.DESCRIPTION
+
 
 class Choice(models.Model):
+    """One answer of a question's key; what its fields mean depends on the question's type.
+
+    Choice types: `text` is the choice shown. Short answer: `text` is an accepted answer, `*`
+    a wildcard. Numerical: a response in `value_min..value_max` matches (value ± tolerance is
+    stored as that range); `text` is how it is shown in review. Matching: `text` is a prompt
+    and `match_text` its right answer; a row with an empty `text` is a distractor answer.
+    """
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(blank=True)
+    match_text = models.CharField(max_length=500, blank=True)
+    value_min = models.DecimalField(max_digits=24, decimal_places=10, null=True, blank=True)
+    value_max = models.DecimalField(max_digits=24, decimal_places=10, null=True, blank=True)
     # Share of the question's points this choice earns; negative values are penalties.
     fraction = models.DecimalField(
         max_digits=6,
@@ -79,10 +114,19 @@ class Choice(models.Model):
             models.CheckConstraint(
                 condition=Q(fraction__gte=-1) & Q(fraction__lte=1), name="choice_fraction_range"
             ),
+            models.CheckConstraint(
+                condition=Q(value_min__isnull=True, value_max__isnull=True)
+                | Q(value_min__isnull=False, value_max__gte=models.F("value_min")),
+                name="choice_value_range",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.text
+        return self.text or self.match_text
+
+    @cached_property
+    def feedback_html(self) -> str:
+        return mark_safe(render_markdown(self.feedback))  # noqa: S308  (sanitised by nh3)
 
 
 class Quiz(models.Model):
@@ -116,10 +160,24 @@ class Quiz(models.Model):
     closes_at = models.DateTimeField(null=True, blank=True)
     shuffle_questions = models.BooleanField(default=False)
     shuffle_choices = models.BooleanField(default=True)
-    # When a learner may see which answers were right and the per-answer feedback.
-    review_answers = models.CharField(
+    delay_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minimum minutes between one attempt and the next."
+    )
+    # What a learner sees of a graded attempt, item by item, and from when.
+    review_correctness = models.CharField(
         max_length=12, choices=ReviewWhen.choices, default=ReviewWhen.IMMEDIATELY
     )
+    review_score = models.CharField(
+        max_length=12, choices=ReviewWhen.choices, default=ReviewWhen.IMMEDIATELY
+    )
+    review_feedback = models.CharField(
+        max_length=12, choices=ReviewWhen.choices, default=ReviewWhen.IMMEDIATELY
+    )
+    review_right_answers = models.CharField(
+        max_length=12, choices=ReviewWhen.choices, default=ReviewWhen.IMMEDIATELY
+    )
+
+    REVIEW_ITEMS = ("correctness", "score", "feedback", "right_answers")
 
     class Meta:
         ordering = ["module", "id"]
@@ -142,6 +200,70 @@ class Quiz(models.Model):
     @property
     def course(self) -> Course:
         return self.module.course
+
+
+class FeedbackBand(models.Model):
+    """Overall feedback for attempts scoring at least `min_percent` (the highest band wins)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="feedback_bands")
+    min_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    text = models.TextField(help_text="Markdown.")
+
+    class Meta:
+        ordering = ["quiz", "-min_percent"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "min_percent"], name="band_min_unique"),
+            models.CheckConstraint(
+                condition=Q(min_percent__gte=0) & Q(min_percent__lte=100), name="band_min_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz}: from {self.min_percent}%"
+
+    @cached_property
+    def text_html(self) -> str:
+        return mark_safe(render_markdown(self.text))  # noqa: S308  (sanitised by nh3)
+
+
+class QuizOverride(models.Model):
+    """One learner's accommodation: empty fields keep the quiz's setting; 0 lifts a limit."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="overrides")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_overrides"
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="0 for no time limit."
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="0 for unlimited attempts."
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["quiz", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "user"], name="one_override_per_learner"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="override_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} for {self.user}"
 
 
 class QuizSlot(models.Model):
@@ -191,7 +313,7 @@ class Attempt(models.Model):
     )
     number = models.PositiveSmallIntegerField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
-    started_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by_system = models.BooleanField(default=False)
@@ -235,10 +357,21 @@ class AttemptQuestion(models.Model):
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField(max_digits=6, decimal_places=2)
-    choice_order = models.JSONField(default=list, help_text="Choice ids in the order shown.")
+    choice_order = models.JSONField(
+        default=list, help_text="Choice ids (matching: prompt ids) in the order shown."
+    )
+    # Matching: the answers offered, in the order shown; an option's id is its place (1-based).
+    options = models.JSONField(default=list, blank=True)
     response = models.JSONField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    fraction = models.DecimalField(max_digits=6, decimal_places=5, null=True, blank=True)
+    # Essays: the grader's comment, who gave the score and when.
+    comment = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    graded_by_hand_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -249,3 +382,7 @@ class AttemptQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} question {self.position}"
+
+    @cached_property
+    def comment_html(self) -> str:
+        return mark_safe(render_markdown(self.comment))  # noqa: S308  (sanitised by nh3)

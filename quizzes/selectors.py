@@ -1,21 +1,85 @@
 """Reads for quizzes: what a viewer may see of a quiz or an attempt.
 
-Answer keys (fractions, which choice is right, per-answer feedback) leave the server only
-through `attempt_review` and only when `review_visible` allows it.
+Answer keys (fractions, which answer is right, per-answer feedback, accepted answers) leave the
+server only through `attempt_view`, and only the review items that `review_flags` allows.
+A field the viewer may not see holds `HIDDEN`, and the API and pages leave it out.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lms.errors import NotFound
 
-from .models import Attempt, Choice, Quiz
+from .grading import AnswerKey, grade_response
+from .models import Attempt, AttemptQuestion, Choice, Question, Quiz, QuizOverride
+
+
+class _Hidden:
+    """Marks a review field the viewer may not see (yet)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "HIDDEN"
+
+
+HIDDEN = _Hidden()
 
 
 def is_course_instructor(*, user, course) -> bool:
+    if not user.is_authenticated:
+        return False
     return user.is_staff or course.instructors.filter(pk=user.pk).exists()
+
+
+def quizzes_taught_by(*, user) -> QuerySet[Quiz]:
+    queryset = Quiz.objects.select_related("module__course").order_by(
+        "module__course__title", "module__position", "id"
+    )
+    if user.is_staff:
+        return queryset
+    return queryset.filter(module__course__instructors=user)
+
+
+# --- settings as they apply to one learner ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    attempts_allowed: int | None
+    time_limit_minutes: int | None
+    opens_at: datetime | None
+    closes_at: datetime | None
+    delay_minutes: int | None
+    override: QuizOverride | None = None
+
+
+def quiz_settings_for(*, quiz: Quiz, user) -> QuizSettings:
+    """The quiz's limits and dates for `user`, with their override applied (0 lifts a limit)."""
+    override = None
+    if user is not None and user.is_authenticated:
+        override = QuizOverride.objects.filter(quiz=quiz, user=user).first()
+
+    def pick(name):
+        value = getattr(override, name, None) if override else None
+        return getattr(quiz, name) if value is None else value
+
+    return QuizSettings(
+        attempts_allowed=pick("attempts_allowed") or None,
+        time_limit_minutes=pick("time_limit_minutes") or None,
+        opens_at=pick("opens_at"),
+        closes_at=pick("closes_at"),
+        delay_minutes=quiz.delay_minutes or None,
+        override=override,
+    )
+
+
+# --- attempts ----------------------------------------------------------------------------------
 
 
 def attempt_for_viewer(*, user, attempt_id: int) -> Attempt:
@@ -30,19 +94,56 @@ def attempt_for_viewer(*, user, attempt_id: int) -> Attempt:
     raise NotFound("No such attempt.")  # not theirs: its existence is not theirs to know
 
 
-def review_visible(*, attempt: Attempt, user, now=None) -> bool:
-    """May `user` see right answers and feedback for this attempt now?"""
+@dataclass(frozen=True)
+class ReviewFlags:
+    correctness: bool = False
+    score: bool = False
+    feedback: bool = False
+    right_answers: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.correctness or self.score or self.feedback or self.right_answers
+
+
+ALL_REVIEW = ReviewFlags(correctness=True, score=True, feedback=True, right_answers=True)
+NO_REVIEW = ReviewFlags()
+
+
+def review_flags(*, attempt: Attempt, user, now=None, closes_at=None) -> ReviewFlags:
+    """What `user` may see of this attempt now, item by item (the quiz's review options).
+
+    Instructors and staff (checked by `attempt_for_viewer`) see everything; the learner sees
+    nothing before the attempt is graded. "After close" counts from the learner's own closing
+    time (their override's, if they have one); a quiz that never closes never gets there.
+    """
     if attempt.user_id != user.pk:
-        return True  # instructors and staff (attempt_for_viewer has checked them)
+        return ALL_REVIEW
     if attempt.state != Attempt.State.GRADED:
+        return NO_REVIEW
+    quiz = attempt.quiz
+    if closes_at is None:
+        closes_at = quiz_settings_for(quiz=quiz, user=user).closes_at
+    now = now or timezone.now()
+
+    def visible(when: str) -> bool:
+        if when == Quiz.ReviewWhen.IMMEDIATELY:
+            return True
+        if when == Quiz.ReviewWhen.AFTER_CLOSE:
+            return closes_at is not None and now >= closes_at
         return False
-    when = attempt.quiz.review_answers
-    if when == Quiz.ReviewWhen.IMMEDIATELY:
-        return True
-    if when == Quiz.ReviewWhen.AFTER_CLOSE:
-        closes_at = attempt.quiz.closes_at
-        return closes_at is not None and (now or timezone.now()) >= closes_at
-    return False
+
+    return ReviewFlags(
+        correctness=visible(quiz.review_correctness),
+        score=visible(quiz.review_score),
+        feedback=visible(quiz.review_feedback),
+        right_answers=visible(quiz.review_right_answers),
+    )
+
+
+def review_visible(*, attempt: Attempt, user, now=None) -> bool:
+    """May `user` see anything of the review of this attempt now?"""
+    return review_flags(attempt=attempt, user=user, now=now).any
 
 
 @dataclass
@@ -50,8 +151,24 @@ class ChoiceView:
     id: int
     text: str
     chosen: bool
-    correct: bool | None = None  # None when the key is not to be shown
-    feedback: str = ""
+    correct: object = HIDDEN  # is this a right answer (or: was this choice of yours right)
+    feedback: object = HIDDEN  # per-answer feedback, for what was chosen
+
+
+@dataclass
+class OptionView:
+    id: int  # the option's place in the frozen list, 1-based
+    text: str
+
+
+@dataclass
+class PromptView:
+    id: int
+    text: str
+    chosen_option: int | None
+    correct: object = HIDDEN
+    right_answer: object = HIDDEN
+    feedback: object = HIDDEN
 
 
 @dataclass
@@ -61,53 +178,272 @@ class QuestionView:
     type: str
     text_html: str
     points: Decimal
-    choices: list[ChoiceView]
     answered: bool
-    score: Decimal | None = None
-    general_feedback: str = ""
+    response: dict | None = None
+    choices: list[ChoiceView] = field(default_factory=list)
+    prompts: list[PromptView] = field(default_factory=list)
+    options: list[OptionView] = field(default_factory=list)
+    score: object = HIDDEN
+    correctness: object = HIDDEN  # right, partially_right, wrong, or awaiting_grading
+    feedback: object = HIDDEN  # the matched answer's feedback (short answer, numerical)
+    general_feedback: object = HIDDEN
+    right_answer: object = HIDDEN  # the right answer, as text
+    comment: object = HIDDEN  # the grader's comment on an essay
+
+    @property
+    def takes_answer(self) -> bool:
+        return self.type != Question.Type.DESCRIPTION
+
+    @property
+    def text(self) -> str:
+        return (self.response or {}).get("text", "")
+
+    @property
+    def value(self) -> str:
+        return (self.response or {}).get("value", "")
 
 
 @dataclass
 class AttemptView:
     attempt: Attempt
-    show_answers: bool
+    flags: ReviewFlags
     questions: list[QuestionView] = field(default_factory=list)
+    # Attempt totals, None unless the score may be shown.
+    score: Decimal | None = None
+    max_score: Decimal | None = None
+    percent: Decimal | None = None
+    passed: bool | None = None
+    overall_feedback: object = HIDDEN
+
+    @property
+    def show_answers(self) -> bool:
+        return self.flags.any
 
 
-def attempt_view(*, attempt: Attempt, user) -> AttemptView:
-    """The attempt's questions in their frozen order, with keys only where review allows."""
-    show = review_visible(attempt=attempt, user=user)
-    items = list(attempt.questions.select_related("question"))
-    choices = {c.id: c for c in Choice.objects.filter(question__in=[i.question_id for i in items])}
-    view = AttemptView(attempt=attempt, show_answers=show)
-    for item in items:
-        chosen = set((item.response or {}).get("choice_ids", []))
-        choice_views = []
-        for cid in item.choice_order:
-            choice = choices.get(cid)
-            if choice is None:
-                continue
-            cv = ChoiceView(id=cid, text=choice.text, chosen=cid in chosen)
-            if show:
-                cv.correct = choice.fraction > 0
-                cv.feedback = choice.feedback if cid in chosen else ""
-            choice_views.append(cv)
-        qv = QuestionView(
-            question_id=item.question_id,
-            position=item.position,
-            type=item.question.type,
-            text_html=item.question.text_html,
+def _answered(question_type: str, response: dict | None) -> bool:
+    if not response:
+        return False
+    if question_type in Question.CHOICE_TYPES:
+        return bool(response.get("choice_ids"))
+    if question_type == Question.Type.MATCHING:
+        return bool(response.get("matches"))
+    if question_type == Question.Type.NUMERICAL:
+        return response.get("value") not in (None, "")
+    return bool(str(response.get("text", "")).strip())
+
+
+def _correctness(item: AttemptQuestion, question_type: str) -> str:
+    if question_type == Question.Type.ESSAY and item.score is None:
+        return "awaiting_grading"
+    fraction = item.fraction or Decimal("0")
+    if fraction >= 1:
+        return "right"
+    return "partially_right" if fraction > 0 else "wrong"
+
+
+def _number_text(key: AnswerKey) -> str:
+    if key.text:
+        return key.text
+    low, high = key.value_min.normalize(), key.value_max.normalize()
+    return f"{low:f}" if low == high else f"{low:f} to {high:f}"
+
+
+def _best(keys: list[AnswerKey]) -> AnswerKey | None:
+    return max(keys, key=lambda k: (k.fraction, -k.id), default=None)
+
+
+def _question_view(
+    item: AttemptQuestion,
+    keys: list[AnswerKey],
+    feedback_by_id: dict[int, str],
+    flags: ReviewFlags,
+    graded: bool,
+) -> QuestionView:
+    question = item.question
+    response = item.response or {}
+    view = QuestionView(
+        question_id=item.question_id,
+        position=item.position,
+        type=question.type,
+        text_html=question.text_html,
+        points=item.points,
+        answered=_answered(question.type, item.response),
+        response=item.response,
+    )
+    by_id = {k.id: k for k in keys}
+    result = None
+    if graded and flags.any:
+        result = grade_response(
+            question_type=question.type,
+            answers=keys,
+            response=item.response,
             points=item.points,
-            choices=choice_views,
-            answered=bool(chosen),
+            case_sensitive=question.case_sensitive,
+            options=item.options,
         )
-        if attempt.state == Attempt.State.GRADED:
-            qv.score = item.score
-        if show:
-            qv.general_feedback = item.question.general_feedback
-        view.questions.append(qv)
+    matched = set(result.matched) if result else set()
+
+    if question.type in Question.CHOICE_TYPES:
+        chosen = set(response.get("choice_ids", []))
+        for cid in item.choice_order:
+            key = by_id.get(cid)
+            if key is None:
+                continue
+            choice = ChoiceView(id=cid, text=key.text, chosen=cid in chosen)
+            # Right answers mark every choice; correctness marks only the learner's own.
+            if flags.right_answers or (flags.correctness and cid in chosen):
+                choice.correct = key.fraction > 0
+            if flags.feedback:
+                choice.feedback = feedback_by_id.get(cid, "") if cid in chosen else ""
+            view.choices.append(choice)
+        if flags.right_answers:
+            if question.type == Question.Type.MULTIPLE_RESPONSE:
+                right = [by_id[c].text for c in item.choice_order if by_id[c].fraction > 0]
+            else:
+                best = _best(keys)
+                right = [best.text] if best and best.fraction > 0 else []
+            view.right_answer = "; ".join(right)
+    elif question.type == Question.Type.MATCHING:
+        matches = {int(k): v for k, v in (response.get("matches") or {}).items()}
+        view.options = [OptionView(id=n, text=t) for n, t in enumerate(item.options, start=1)]
+        for pid in item.choice_order:
+            key = by_id.get(pid)
+            if key is None:
+                continue
+            prompt = PromptView(id=pid, text=key.text, chosen_option=matches.get(pid))
+            if flags.correctness or flags.right_answers:
+                prompt.correct = pid in matched if result else HIDDEN
+            if flags.right_answers:
+                prompt.right_answer = key.match_text
+            if flags.feedback:
+                prompt.feedback = feedback_by_id.get(pid, "")
+            view.prompts.append(prompt)
+        if flags.right_answers:
+            view.right_answer = "; ".join(f"{p.text} → {p.right_answer}" for p in view.prompts)
+    elif question.type in (Question.Type.SHORT_ANSWER, Question.Type.NUMERICAL):
+        if flags.feedback:
+            view.feedback = "".join(feedback_by_id.get(k, "") for k in matched)
+        if flags.right_answers:
+            best = _best(keys)
+            if best is not None and best.fraction > 0:
+                view.right_answer = (
+                    best.text if question.type == Question.Type.SHORT_ANSWER else _number_text(best)
+                )
+
+    if not question.takes_answer:
+        return view  # text to read: nothing to review
+    if flags.score and graded:
+        view.score = item.score
+    if flags.correctness and graded:
+        view.correctness = _correctness(item, question.type)
+    if flags.feedback:
+        view.general_feedback = question.general_feedback
+        if question.type == Question.Type.ESSAY:
+            view.comment = item.comment
     return view
 
 
-def attempts_of_learner(*, user, quiz: Quiz) -> list[Attempt]:
-    return list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+def attempt_view(*, attempt: Attempt, user, now=None) -> AttemptView:
+    """The attempt's questions in their frozen order, with review items only where allowed."""
+    items = list(attempt.questions.select_related("question"))
+    return attempt_view_of_items(attempt=attempt, items=items, user=user, now=now)
+
+
+def attempt_view_of_items(
+    *, attempt: Attempt, items: list[AttemptQuestion], user, now=None
+) -> AttemptView:
+    """`attempt_view` of given items: also an unsaved attempt's, for the instructor's preview."""
+    flags = review_flags(attempt=attempt, user=user, now=now)
+    # Choice and matching questions show their rows' texts; the key fields stay server-side
+    # unless a review item allows them.
+    keys: dict[int, list[AnswerKey]] = {}
+    feedback_by_id: dict[int, str] = {}
+    rows = Choice.objects.filter(question__in=[i.question_id for i in items]).order_by("position")
+    for choice in rows:
+        keys.setdefault(choice.question_id, []).append(
+            AnswerKey(
+                id=choice.id,
+                fraction=choice.fraction,
+                text=choice.text,
+                match_text=choice.match_text,
+                value_min=choice.value_min,
+                value_max=choice.value_max,
+            )
+        )
+        feedback_by_id[choice.id] = choice.feedback
+    # Graded parts can be reviewed once the whole attempt is graded; instructors see them
+    # while an essay waits, too.
+    graded = attempt.state == Attempt.State.GRADED or (
+        attempt.state == Attempt.State.NEEDS_REVIEW and attempt.user_id != user.pk
+    )
+    view = AttemptView(attempt=attempt, flags=flags)
+    for item in items:
+        view.questions.append(
+            _question_view(item, keys.get(item.question_id, []), feedback_by_id, flags, graded)
+        )
+    if flags.score and attempt.state == Attempt.State.GRADED:
+        view.score, view.max_score = attempt.score, attempt.max_score
+        view.percent, view.passed = attempt.percent, attempt.passed
+        if flags.feedback:
+            view.overall_feedback = overall_feedback(attempt=attempt)
+    return view
+
+
+def overall_feedback(*, attempt: Attempt) -> str:
+    """The text of the highest feedback band the attempt's percent reaches ("" if none)."""
+    if attempt.percent is None:
+        return ""
+    band = attempt.quiz.feedback_bands.filter(min_percent__lte=attempt.percent).first()
+    return band.text if band else ""
+
+
+@dataclass
+class AttemptRow:
+    attempt: Attempt
+    percent: Decimal | None
+    passed: bool | None
+
+
+def attempts_of_learner(*, user, quiz: Quiz) -> list[AttemptRow]:
+    """The learner's attempts in order, each with its score only where review allows it."""
+    closes_at = quiz_settings_for(quiz=quiz, user=user).closes_at
+    rows = []
+    for attempt in Attempt.objects.filter(user=user, quiz=quiz).order_by("number"):
+        attempt.quiz = quiz
+        show = review_flags(attempt=attempt, user=user, closes_at=closes_at).score
+        rows.append(
+            AttemptRow(
+                attempt=attempt,
+                percent=attempt.percent if show else None,
+                passed=attempt.passed if show else None,
+            )
+        )
+    return rows
+
+
+# --- instructors ------------------------------------------------------------------------------
+
+
+def essays_awaiting_grading(*, user) -> QuerySet[AttemptQuestion]:
+    """Answered essays with no score yet, in the courses `user` teaches, oldest first."""
+    queryset = AttemptQuestion.objects.filter(
+        attempt__state=Attempt.State.NEEDS_REVIEW,
+        question__type=Question.Type.ESSAY,
+        score__isnull=True,
+    ).select_related("attempt__user", "attempt__quiz__module__course", "question")
+    if not user.is_staff:
+        queryset = queryset.filter(attempt__quiz__module__course__instructors=user)
+    return queryset.order_by("attempt__submitted_at", "attempt_id", "position")
+
+
+def quiz_overrides(*, quiz: Quiz) -> QuerySet[QuizOverride]:
+    return quiz.overrides.select_related("user").order_by("user__full_name", "user__username")
+
+
+def quiz_with_counts(*, quiz_id: int) -> Quiz | None:
+    return (
+        Quiz.objects.select_related("module__course")
+        .annotate(waiting=Count("attempts", filter=Q(attempts__state=Attempt.State.NEEDS_REVIEW)))
+        .filter(pk=quiz_id)
+        .first()
+    )

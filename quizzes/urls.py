@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import teach, views
 
 urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
@@ -13,4 +13,36 @@ urlpatterns = [
     ),
     path("attempts/<int:attempt_id>/result/", views.attempt_result, name="attempt-result"),
     path("attempts/<int:attempt_id>/status/", views.attempt_status, name="attempt-status"),
+    # Instructors
+    path("teach/", teach.teach_home, name="teach"),
+    path("teach/quizzes/new/", teach.quiz_new, name="teach-quiz-new"),
+    path("teach/quizzes/<int:quiz_id>/", teach.quiz_edit, name="teach-quiz"),
+    path(
+        "teach/quizzes/<int:quiz_id>/questions/new/<str:question_type>/",
+        teach.question_edit,
+        name="teach-question-new",
+    ),
+    path(
+        "teach/quizzes/<int:quiz_id>/questions/<int:question_id>/",
+        teach.question_edit,
+        name="teach-question",
+    ),
+    path(
+        "teach/quizzes/<int:quiz_id>/slots/<int:slot_id>/",
+        teach.slot_change,
+        name="teach-slot",
+    ),
+    path("teach/quizzes/<int:quiz_id>/preview/", teach.quiz_preview, name="teach-preview"),
+    path("teach/quizzes/<int:quiz_id>/overrides/", teach.overrides, name="teach-overrides"),
+    path(
+        "teach/quizzes/<int:quiz_id>/overrides/<int:override_id>/delete/",
+        teach.override_delete,
+        name="teach-override-delete",
+    ),
+    path("teach/grading/", teach.grading_queue, name="teach-grading"),
+    path(
+        "teach/attempts/<int:attempt_id>/questions/<int:question_id>/grade/",
+        teach.essay_grade,
+        name="teach-essay-grade",
+    ),
 ]

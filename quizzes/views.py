@@ -1,21 +1,62 @@
+"""Learner pages: the quiz, taking an attempt (every type, autosaved), the result and review."""
+
+import math
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from courses.selectors import courses_visible_to, enrolment_of
 from lms.errors import ApplicationError, NotFound
 
 from . import selectors, services
-from .models import Attempt, Quiz
+from .models import Attempt, Question, Quiz
 
 
-def _form_choice_ids(request, question_id: int) -> list[int]:
-    try:
-        return [int(v) for v in request.POST.getlist(f"q{question_id}")]
-    except ValueError:
-        raise ApplicationError(
-            "That answer is not one of the choices.", code="invalid_choice"
-        ) from None
+def form_response(question: selectors.QuestionView, data, *, partial: bool = True):
+    """The response to `question` in a posted form; `...` when the form says nothing of it.
+
+    Field names: `q<id>` (chosen choice ids), `q<id>-text`, `q<id>-value` and, for matching,
+    `q<id>-p<prompt id>` (an option id, empty for none).
+    """
+    name = f"q{question.question_id}"
+    kind = question.type
+    if kind in Question.CHOICE_TYPES:
+        try:
+            ids = [int(v) for v in data.getlist(name)]
+        except ValueError:
+            raise ApplicationError(
+                "That answer is not one of the choices.",
+                code="invalid_choice",
+                details={"question_id": question.question_id},
+            ) from None
+        if not ids and not partial:
+            return ...  # unchecked boxes send nothing: keep what autosave stored
+        return {"choice_ids": ids}
+    if kind in (Question.Type.SHORT_ANSWER, Question.Type.ESSAY):
+        if f"{name}-text" not in data:
+            return ...
+        return {"text": data[f"{name}-text"]}
+    if kind == Question.Type.NUMERICAL:
+        if f"{name}-value" not in data:
+            return ...
+        value = data[f"{name}-value"].strip()
+        return {"value": value} if value else None
+    if kind == Question.Type.MATCHING:
+        matches = {}
+        for prompt in question.prompts:
+            raw = data.get(f"{name}-p{prompt.id}", "")
+            if raw:
+                if not raw.isdigit():
+                    raise ApplicationError(
+                        "That is not one of the answers offered.",
+                        code="invalid_option",
+                        details={"question_id": question.question_id},
+                    )
+                matches[str(prompt.id)] = int(raw)
+        return {"matches": matches}
+    return ...
 
 
 @login_required
@@ -31,10 +72,12 @@ def quiz_detail(request, quiz_id):
         {
             "quiz": quiz,
             "course": course,
+            "rules": selectors.quiz_settings_for(quiz=quiz, user=request.user),
             "enrolment": enrolment_of(user=request.user, course=course),
             "attempts": attempts,
-            "open_attempt": next((a for a in attempts if a.is_open), None),
+            "open_attempt": next((r.attempt for r in attempts if r.attempt.is_open), None),
             "question_count": quiz.slots.count(),
+            "teaches": selectors.is_course_instructor(user=request.user, course=course),
         },
     )
 
@@ -47,33 +90,47 @@ def attempt_start(request, quiz_id):
     return redirect("attempt", attempt_id=attempt.id)
 
 
+def _seconds_left(attempt: Attempt) -> int | None:
+    if attempt.deadline is None:
+        return None
+    return max(0, math.floor((attempt.deadline - timezone.now()).total_seconds()))
+
+
 @login_required
 def attempt_take(request, attempt_id):
     attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
     if attempt.user_id != request.user.pk or not attempt.is_open:
         return redirect("attempt-result", attempt_id=attempt.id)
+    view = selectors.attempt_view(attempt=attempt, user=request.user)
     if request.method == "POST":
-        view = selectors.attempt_view(attempt=attempt, user=request.user)
         responses = {}
         for question in view.questions:
-            ids = _form_choice_ids(request, question.question_id)
-            if ids:
-                responses[question.question_id] = {"choice_ids": ids}
+            response = form_response(question, request.POST, partial=False)
+            if response is not ...:
+                responses[question.question_id] = response
         services.attempt_submit(user=request.user, attempt_id=attempt.id, responses=responses)
         return redirect("attempt-result", attempt_id=attempt.id)
-    view = selectors.attempt_view(attempt=attempt, user=request.user)
-    return render(request, "quizzes/attempt_take.html", {"attempt": attempt, "view": view})
+    return render(
+        request,
+        "quizzes/attempt_take.html",
+        {"attempt": attempt, "view": view, "seconds_left": _seconds_left(attempt)},
+    )
 
 
 @login_required
 @require_POST
 def attempt_autosave(request, attempt_id, question_id):
-    ids = _form_choice_ids(request, question_id)
+    attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+    view = selectors.attempt_view(attempt=attempt, user=request.user)
+    question = next((q for q in view.questions if q.question_id == question_id), None)
+    if question is None:
+        raise NotFound("That question is not part of this attempt.", code="question_not_in_attempt")
+    response = form_response(question, request.POST)
     item = services.attempt_save_response(
         user=request.user,
         attempt_id=attempt_id,
         question_id=question_id,
-        response={"choice_ids": ids},
+        response=None if response is ... else response,
     )
     return render(request, "quizzes/partials/saved.html", {"item": item})
 
@@ -102,4 +159,5 @@ def _result_context(request, attempt: Attempt) -> dict:
         "course": attempt.quiz.module.course,
         "view": selectors.attempt_view(attempt=attempt, user=request.user),
         "grading": attempt.state == Attempt.State.SUBMITTED,
+        "own": attempt.user_id == request.user.pk,
     }

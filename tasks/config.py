@@ -27,10 +27,20 @@ def configure(app) -> None:
         "tasks.certificates.*": {"queue": Queues.CERTIFICATES},
         "tasks.reports.*": {"queue": Queues.REPORTS},
     }
-    app.conf.imports = ("tasks.grading", "tasks.certificates", "tasks.maintenance")
+    app.conf.imports = ("tasks.grading", "tasks.certificates", "tasks.maintenance", "tasks.reports")
     app.conf.beat_schedule = {
         "sweep-stuck-work": {
             "task": "tasks.maintenance.sweep_stuck_work",
+            "schedule": timedelta(minutes=1),
+            "options": {"expires": 55},
+        },
+        "sweep-certificate-work": {
+            "task": "tasks.certificates.sweep_certificate_work",
+            "schedule": timedelta(minutes=1),
+            "options": {"expires": 55},
+        },
+        "sweep-stuck-exports": {
+            "task": "tasks.reports.sweep_stuck_exports",
             "schedule": timedelta(minutes=1),
             "options": {"expires": 55},
         },

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from certificates.services import certificate_issue
+from certificates.services import certificate_issue, credit_claim_create
 from courses.models import Enrolment, ModuleProgress
 from courses.services import lesson_complete
 from quizzes.models import Attempt
@@ -45,6 +45,9 @@ def test_passing_every_required_module_completes_the_course_and_issues_a_certifi
     assert set(enrolment.module_progress.values_list("status", flat=True)) == {
         ModuleProgress.Status.PASSED
     }
+    # The course awards credit: the certificate waits for the learner's claim.
+    assert not Certificate.objects.filter(enrolment=enrolment).exists()
+    credit_claim_create(user=learner, course=course, credits="1.75", attested=True)
     certificate = Certificate.objects.get(enrolment=enrolment)
     assert certificate.status == Certificate.Status.PENDING
 
@@ -54,6 +57,7 @@ def test_passing_every_required_module_completes_the_course_and_issues_a_certifi
     assert "Alex Rivera" in text
     assert course.title in text
     assert certificate.code in text
+    assert "Credit claimed: 1.75 AMA PRA Category 1 Credit\u2122" in text
 
 
 def test_a_failed_quiz_leaves_the_module_failed_and_the_course_open(learner, course):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from certificates.services import certificate_issue
+from certificates.services import certificate_issue, credit_claim_create
 from courses.models import Cohort, Course
 from quizzes.services import attempt_start
 from tests.api.helpers import complete_course
@@ -50,6 +50,7 @@ def attempt(learner, quiz, enrolment):
 @pytest.fixture
 def ready_certificate(learner, course):
     enrolment = complete_course(learner, course)
+    credit_claim_create(user=learner, course=course, credits="2.00", attested=True)
     return certificate_issue(enrolment_id=enrolment.id)
 
 

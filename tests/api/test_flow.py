@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from certificates.models import Certificate
-from certificates.services import certificate_issue
+from certificates.services import certificate_issue, credit_claim_create
 from courses.models import Course, Enrolment, LessonProgress, ModuleProgress
 from courses.services import lesson_complete
 from quizzes.models import Attempt, AttemptQuestion, Choice
@@ -123,10 +123,8 @@ def test_the_main_flow_from_token_to_verified_certificate(
 
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             attempt_grade(attempt_id=attempt_id)  # what the grading worker does
-        last_module = module is modules[-1]
-        assert sent_tasks(callbacks) == (
-            [(ISSUE_CERTIFICATE, (enrolment.id,))] if last_module else []
-        )
+        # The course awards credit: completing it waits for the learner's claim.
+        assert sent_tasks(callbacks) == []
 
         graded = client.get(f"/api/v1/attempts/{attempt_id}/")
         assert graded.status_code == 200
@@ -141,6 +139,20 @@ def test_the_main_flow_from_token_to_verified_certificate(
     [course_progress] = progress.json()["results"]
     assert course_progress["status"] == "completed"
     assert [m["status"] for m in course_progress["modules"]] == ["passed", "passed"]
+
+    to_claim = client.get("/api/v1/me/credit-claims/")
+    assert [
+        (c["course"], c["max_credits"], c["claimed_credits"]) for c in to_claim.json()["results"]
+    ] == [(course.slug, "2.00", None)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        claimed = client.post(
+            "/api/v1/me/credit-claims/",
+            {"course": course.slug, "credits": "1.5", "attested": True},
+            format="json",
+        )
+    assert claimed.status_code == 201, claimed.content
+    assert claimed.json()["claimed_credits"] == "1.50"
+    assert sent_tasks(callbacks) == [(ISSUE_CERTIFICATE, (enrolment.id,))]
 
     pending = client.get("/api/v1/me/certificates/")
     assert [(c["course"], c["status"]) for c in pending.json()["results"]] == [
@@ -162,6 +174,7 @@ def test_the_main_flow_from_token_to_verified_certificate(
     assert verified.status_code == 200
     assert verified.json()["result"] == "valid"
     assert verified.json()["learner_name"] == "Alex Rivera"
+    assert verified.json()["credits_claimed"] == "1.50"
 
 
 # --- step by step -------------------------------------------------------------------------------
@@ -468,6 +481,8 @@ def test_my_progress_shows_each_modules_status(learner, learner_api, course, att
 def test_passing_the_last_required_module_enqueues_the_certificate(
     learner, course, django_capture_on_commit_callbacks
 ):
+    # A course without credit: its certificate is issued straight away.
+    Course.objects.filter(pk=course.pk).update(max_credits=0, credit_type="")
     enrolment = enrol(learner, course)
     for module in course.modules.order_by("position"):
         lesson_complete(user=learner, lesson=module.lessons.get())
@@ -485,6 +500,7 @@ def test_passing_the_last_required_module_enqueues_the_certificate(
 
 def test_a_completed_course_lists_a_pending_certificate(learner, learner_api, course):
     enrolment = complete_course(learner, course)
+    credit_claim_create(user=learner, course=course, credits="2", attested=True)
     certificate = Certificate.objects.get(enrolment=enrolment)
 
     response = learner_api.get("/api/v1/me/certificates/")
@@ -501,11 +517,15 @@ def test_a_completed_course_lists_a_pending_certificate(learner, learner_api, co
                 "course_title": course.title,
                 "learner_name": "Alex Rivera",
                 "completed_on": enrolment.completed_at.date().isoformat(),
+                "credits_claimed": "2.00",
+                "credit_type": "AMA PRA Category 1 Credit\u2122",
+                "version": 1,
                 "number": certificate.number,
                 "verification_code": certificate.code,
                 "verify_url": f"{settings.SITE_URL}/verify/{certificate.code}/",
                 "pdf_url": None,
                 "sha256": "",
+                "revoked_on": None,
             }
         ],
     }
@@ -545,12 +565,16 @@ def test_anyone_verifies_a_certificate_without_an_account(course, ready_certific
         "learner_name": "Alex Rivera",
         "course_title": course.title,
         "completed_on": ready_certificate.completed_on.isoformat(),
-        "credits_claimed": None,
+        "credits_claimed": "2.00",
         "credit_type": "AMA PRA Category 1 Credit\u2122",
         "accredited_provider": "Northfield Academic Medical Center",
         "number": ready_certificate.number,
+        "version": 1,
         "sha256": ready_certificate.sha256,
+        "earlier_sha256": [],
         "revoked_on": None,
+        "superseded_by": None,
+        "superseded_by_url": None,
     }
 
 

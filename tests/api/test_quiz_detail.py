@@ -19,6 +19,7 @@ SETTINGS_FIELDS = {
     "time_limit_minutes",
     "opens_at",
     "closes_at",
+    "delay_minutes",
     "question_count",
 }
 
@@ -61,11 +62,16 @@ def test_the_courses_instructor_gets_slots_with_answer_keys(instructor, quiz):
     assert set(body) == SETTINGS_FIELDS | {
         "shuffle_questions",
         "shuffle_choices",
-        "review_answers",
+        "review_correctness",
+        "review_score",
+        "review_feedback",
+        "review_right_answers",
+        "feedback_bands",
         "slots",
     }
     assert (body["id"], body["title"], body["question_count"]) == (quiz.id, "Module 1 quiz", 3)
-    assert body["review_answers"] == "immediately"
+    assert {body[f"review_{item}"] for item in quiz.REVIEW_ITEMS} == {"immediately"}
+    assert body["feedback_bands"] == []
     assert body["slots"] == expected_slots(quiz)
     first_choices = body["slots"][0]["question"]["choices"]
     assert [c["fraction"] for c in first_choices] == ["1.00000", "0.00000", "0.00000"]
@@ -91,6 +97,7 @@ def test_everyone_else_gets_the_settings_without_answer_keys(request, persona, q
         "time_limit_minutes": None,
         "opens_at": None,
         "closes_at": None,
+        "delay_minutes": None,
         "question_count": 3,
     }
 

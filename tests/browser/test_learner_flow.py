@@ -146,8 +146,14 @@ def test_learner_passes_every_module_and_verifies_the_certificate(
     enrolment = Enrolment.objects.get(user=maya, course=course)
     assert enrolment.status == Enrolment.Status.COMPLETED
 
-    # My certificates: the worker renders the PDF; reload until it is ready.
+    # My certificates: the course awards credit, so Maya claims it; then the worker renders
+    # the PDF; reload until it is ready.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My certificates").click()
+    expect(page.get_by_role("heading", name="My certificates", level=1)).to_be_visible()
+    page.get_by_role("link", name=f"Claim credit for {COURSE_TITLE}").click()
+    page.get_by_label(re.compile(r"^Credits to claim")).fill("1.75")
+    page.get_by_label(re.compile(r"^I claim only the credit")).check()
+    page.get_by_role("button", name="Claim credit and issue my certificate").click()
     expect(page.get_by_role("heading", name="My certificates", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has_text=COURSE_TITLE)
     deadline = time.monotonic() + WORKER_TIMEOUT_MS / 1000

@@ -1,6 +1,6 @@
 """Certificate services: one current certificate per enrolment, idempotent issue, failures."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from unittest import mock
 
 import pytest
@@ -9,27 +9,10 @@ from django.db import IntegrityError, transaction
 from certificates.models import Certificate
 from certificates.services import certificate_issue, certificate_request
 from courses.models import Enrolment
+from tests.certificates.conftest import COMPLETED_AT
 from tests.factories import enrol
 
 pytestmark = pytest.mark.django_db
-
-COMPLETED_AT = datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def completed(learner, course) -> Enrolment:
-    enrolment = enrol(learner, course)
-    Enrolment.objects.filter(pk=enrolment.pk).update(
-        status=Enrolment.Status.COMPLETED, completed_at=COMPLETED_AT
-    )
-    enrolment.refresh_from_db()
-    return enrolment
 
 
 def _certificate_row(enrolment: Enrolment, **fields) -> Certificate:
@@ -55,7 +38,7 @@ def test_a_second_current_certificate_for_an_enrolment_is_refused_by_the_databas
 
 
 def test_a_superseded_certificate_stays_beside_the_current_one(completed):
-    _certificate_row(completed, status=Certificate.Status.SUPERSEDED)
+    _certificate_row(completed, status=Certificate.Status.SUPERSEDED, superseded_at=COMPLETED_AT)
 
     _certificate_row(completed, version=2)
 
@@ -167,3 +150,32 @@ def test_a_failed_certificate_is_made_ready_by_a_later_successful_issue(complete
     assert certificate.render_attempts == 2
     assert certificate.pdf.name == f"certificates/{failed.code}.pdf"
     assert Certificate.objects.count() == 1
+
+
+def test_a_superseded_certificate_without_its_date_is_refused_by_the_database(completed):
+    with (
+        pytest.raises(IntegrityError, match="superseded_certificate_has_date"),
+        transaction.atomic(),
+    ):
+        _certificate_row(completed, status=Certificate.Status.SUPERSEDED)
+
+    assert not Certificate.objects.exists()
+
+
+def test_a_revoked_certificate_without_a_reason_is_refused_by_the_database(completed):
+    with (
+        pytest.raises(IntegrityError, match="revoked_certificate_has_date_and_reason"),
+        transaction.atomic(),
+    ):
+        _certificate_row(completed, status=Certificate.Status.REVOKED, revoked_at=COMPLETED_AT)
+
+    assert not Certificate.objects.exists()
+
+
+def test_issuing_records_the_history_issued_then_rendered_with_the_checksum(completed):
+    certificate = certificate_issue(enrolment_id=completed.id)
+
+    assert list(certificate.events.values_list("kind", "sha256")) == [
+        ("issued", ""),
+        ("rendered", certificate.sha256),
+    ]

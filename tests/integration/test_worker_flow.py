@@ -56,6 +56,13 @@ def test_api_flow_graded_and_certified_by_the_worker(celery_worker, client):
 
     enrolment = Enrolment.objects.get(user=learner, course=course)
     assert enrolment.status == Enrolment.Status.COMPLETED
+    # The course awards credit: the certificate follows the learner's claim.
+    claimed = api.post(
+        "/api/v1/me/credit-claims/",
+        {"course": course.slug, "credits": "2", "attested": True},
+        format="json",
+    )
+    assert claimed.status_code == 201, claimed.content
     certificate = wait_for(
         lambda: Certificate.objects.filter(enrolment=enrolment, status="ready").first(),
         what="the worker to render the certificate",

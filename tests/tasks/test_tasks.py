@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CreditClaim
 from certificates.services import certificate_request
 from courses.models import Enrolment, LessonProgress, ModuleProgress
 from lms.celery import app
@@ -37,11 +37,13 @@ def _submitted_attempt(learner, course) -> Attempt:
 
 
 def _completed_enrolment(learner, course) -> Enrolment:
+    """Completed, with the course's credit claimed: ready for its certificate."""
     enrolment = enrol(learner, course)
     Enrolment.objects.filter(pk=enrolment.pk).update(
         status=Enrolment.Status.COMPLETED, completed_at=COMPLETED_AT
     )
     enrolment.refresh_from_db()
+    CreditClaim.objects.create(enrolment=enrolment, credits=course.max_credits)
     return enrolment
 
 

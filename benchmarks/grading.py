@@ -1,0 +1,325 @@
+"""Grading throughput end to end, beside a no-op task through the same worker and broker.
+
+    python -m benchmarks.grading [--attempts N] [--noops N] [--concurrency N]
+
+Project: attempts of 20 mixed questions (every automatically graded type), answered
+beforehand; the timed part submits each through `attempt_submit` (which enqueues
+`grade_attempt` on commit) and ends when PostgreSQL shows every attempt graded, progress
+updated by the worker. Baseline: the same number of `benchmarks.noop` tasks (a task that does
+nothing) sent to the same queue, timed until the broker holds none of them, queued or unacked.
+One real `celery worker` process serves both, started here against PostgreSQL and Redis.
+
+Uses DATABASE_URL and CELERY_BROKER_URL (defaults: PostgreSQL database `lms_bench` and Redis
+database 14 on loopback; `make bench` starts both servers). The database is migrated, and the
+rows this run creates are left there (each run makes its own course). The last line printed is
+one JSON object.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.local")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/lms_bench")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory: not what we measure
+
+import django
+
+django.setup()
+
+from decimal import Decimal  # noqa: E402
+
+import redis  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from courses.services import enrolment_create  # noqa: E402
+from lms.celery import app  # noqa: E402
+from quizzes.models import Attempt, Question  # noqa: E402
+from quizzes.services import attempt_save_response, attempt_start, attempt_submit  # noqa: E402
+from tasks.config import Queues  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET_RATIO = 0.5
+
+
+def _create_database() -> None:
+    """Create the benchmark's database if it does not exist yet."""
+    import psycopg
+
+    params = connection.settings_dict
+    name = params["NAME"]
+    with psycopg.connect(
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+        user=params["USER"],
+        password=params["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def _build_quiz(stamp: str):
+    """A published course with one module whose quiz has 20 questions of six types."""
+    from courses.models import Course, Module
+    from quizzes.models import Quiz
+    from quizzes.services import question_create
+
+    course = Course.objects.create(
+        title=f"Grading benchmark {stamp}", slug=f"grading-bench-{stamp}", status="published"
+    )
+    module = Module.objects.create(course=course, position=1, slug="m1", title="Benchmark module")
+    quiz = Quiz.objects.create(module=module, title="Twenty mixed questions", pass_mark_percent=50)
+    # A second module keeps the course from completing: certificates are not measured here.
+    Module.objects.create(course=course, position=2, slug="m2", title="Next module")
+    staff = _staff()
+    T = Question.Type
+    specs = (
+        [(T.SINGLE_CHOICE, [("a", 1), ("b", 0), ("c", "-0.5"), ("d", 0)])] * 4
+        + [(T.MULTIPLE_RESPONSE, [("a", "0.5"), ("b", "0.5"), ("c", "-1"), ("d", 0)])] * 3
+        + [(T.TRUE_FALSE, [("True", 1), ("False", 0)])] * 3
+    )
+    for n, (kind, rows) in enumerate(specs, start=1):
+        question_create(
+            actor=staff,
+            quiz=quiz,
+            type=kind,
+            text=f"Question {n}",
+            answers=[{"text": t, "fraction": f, "feedback": f"Feedback {t}"} for t, f in rows],
+        )
+    for n in range(4):
+        question_create(
+            actor=staff,
+            quiz=quiz,
+            type=T.SHORT_ANSWER,
+            text=f"Short {n}",
+            answers=[
+                {"text": "SBAR", "fraction": 1},
+                {"text": "SB*", "fraction": "0.5"},
+                {"text": "*", "fraction": 0, "feedback": "Any other answer"},
+            ],
+        )
+    for n in range(3):
+        question_create(
+            actor=staff,
+            quiz=quiz,
+            type=T.NUMERICAL,
+            text=f"Number {n}",
+            answers=[
+                {"value_min": Decimal("4.9"), "value_max": Decimal("5.1"), "fraction": 1},
+                {"value_min": Decimal("4"), "value_max": Decimal("6"), "fraction": "0.5"},
+            ],
+        )
+    for n in range(3):
+        question_create(
+            actor=staff,
+            quiz=quiz,
+            type=T.MATCHING,
+            text=f"Match {n}",
+            answers=[
+                {"text": "Situation", "match_text": "Now"},
+                {"text": "Background", "match_text": "History"},
+                {"text": "Assessment", "match_text": "Problem"},
+                {"text": "Recommendation", "match_text": "Need"},
+                {"text": "", "match_text": "On call"},
+            ],
+        )
+    assert quiz.slots.count() == 20
+    return quiz
+
+
+def _staff():
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(
+        username="grading-bench-staff", defaults={"is_staff": True, "full_name": "Bench Staff"}
+    )
+    return user
+
+
+def _answer(item, n: int) -> dict:
+    """A varied response per attempt: right, partly right or wrong, by the attempt's number."""
+    question = item.question
+    rows = list(question.choices.order_by("position"))
+    if question.type in Question.CHOICE_TYPES:
+        if question.type == Question.Type.MULTIPLE_RESPONSE:
+            return {"choice_ids": [rows[0].id, rows[n % 3].id]}
+        return {"choice_ids": [rows[n % len(rows)].id]}
+    if question.type == Question.Type.SHORT_ANSWER:
+        return {"text": ["sbar", "SBXX", "nothing"][n % 3]}
+    if question.type == Question.Type.NUMERICAL:
+        return {"value": ["5", "4.5", "9"][n % 3]}
+    options = item.options
+    return {
+        "matches": {
+            str(r.id): options.index(r.match_text if (n + k) % 2 else "On call") + 1
+            for k, r in enumerate(rows)
+            if r.text
+        }
+    }
+
+
+def _prepare_attempts(quiz, count: int, stamp: str) -> list[tuple[object, int]]:
+    from accounts.models import User
+
+    prepared = []
+    for n in range(count):
+        user = User.objects.create(username=f"bench-{stamp}-{n}", full_name=f"Learner {n}")
+        enrolment_create(user=user, course=quiz.module.course)
+        attempt, _ = attempt_start(user=user, quiz=quiz)
+        for item in attempt.questions.select_related("question"):
+            attempt_save_response(
+                user=user,
+                attempt_id=attempt.id,
+                question_id=item.question_id,
+                response=_answer(item, n),
+            )
+        prepared.append((user, attempt.id))
+    return prepared
+
+
+def _start_worker(concurrency: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    log = open(ROOT / "var" / "bench-grading-worker.log", "w")  # noqa: SIM115 (lives with the process)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lms",
+            "worker",
+            "-Q",
+            Queues.GRADING,
+            "--include",
+            "benchmarks._noop",
+            "--concurrency",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+            "-n",
+            f"bench-grading-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("The worker exited early; see var/bench-grading-worker.log")
+        if app.control.ping(timeout=0.5):
+            return process
+    process.kill()
+    raise SystemExit("The worker did not answer within 60 s")
+
+
+def _broker_idle(client: redis.Redis) -> bool:
+    # Queued messages are in the queue's list; delivered but unacknowledged ones (acks_late)
+    # in kombu's "unacked" hash until the task has finished.
+    return client.llen(Queues.GRADING) == 0 and client.hlen("unacked") == 0
+
+
+def _wait(done, timeout: float = 600) -> float:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise SystemExit("Timed out waiting for the worker")
+        time.sleep(0.01)
+    return time.perf_counter()
+
+
+def run_baseline(client: redis.Redis, count: int) -> float:
+    from benchmarks._noop import noop
+
+    start = time.perf_counter()
+    for n in range(count):
+        noop.apply_async((n,), queue=Queues.GRADING)
+    end = _wait(lambda: _broker_idle(client))
+    return count / (end - start)
+
+
+def run_project(prepared: list[tuple[object, int]]) -> float:
+    ids = [attempt_id for _, attempt_id in prepared]
+    graded = Attempt.objects.filter(pk__in=ids, state=Attempt.State.GRADED)
+    start = time.perf_counter()
+    for user, attempt_id in prepared:
+        attempt_submit(user=user, attempt_id=attempt_id)
+    end = _wait(lambda: graded.count() == len(ids))
+    return len(ids) / (end - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attempts", type=int, default=300)
+    parser.add_argument("--noops", type=int, default=None, help="default: as many as attempts")
+    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--warmup", type=int, default=20)
+    args = parser.parse_args()
+    noops = args.noops or args.attempts
+
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
+        raise SystemExit("This benchmark needs PostgreSQL (DATABASE_URL) and Redis.")
+    (ROOT / "var").mkdir(exist_ok=True)
+    _create_database()
+    call_command("migrate", verbosity=0)
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.delete(Queues.GRADING, "unacked", "unacked_index")
+
+    stamp = str(int(time.time() * 1000))
+    quiz = _build_quiz(stamp)
+    warmup = _prepare_attempts(quiz, args.warmup, stamp + "w")
+    prepared = _prepare_attempts(quiz, args.attempts, stamp)
+
+    worker = _start_worker(args.concurrency)
+    try:
+        run_baseline(client, args.warmup)
+        run_project(warmup)
+        # Interleaved halves, so a slow spell of the machine weighs on both sides alike.
+        half = len(prepared) // 2
+        baseline_rates = [
+            run_baseline(client, noops // 2),
+            run_baseline(client, noops - noops // 2),
+        ]
+        project_rates = [run_project(prepared[:half]), run_project(prepared[half:])]
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+    graded = Attempt.objects.filter(quiz=quiz, state=Attempt.State.GRADED).count()
+    assert graded == args.warmup + args.attempts, "not every attempt was graded"
+    baseline = sum(baseline_rates) / 2
+    project = sum(project_rates) / 2
+    result = {
+        "benchmark": "grading",
+        "attempts": args.attempts,
+        "questions_per_attempt": 20,
+        "noop_tasks": noops,
+        "worker_concurrency": args.concurrency,
+        "project_per_s": round(project, 1),
+        "baseline_per_s": round(baseline, 1),
+        "ratio": round(project / baseline, 3),
+        "postgres": connection.pg_version,
+        "python": platform.python_version(),
+        "budget": {"ratio_min": BUDGET_RATIO},
+    }
+    result["within_budget"] = result["ratio"] >= BUDGET_RATIO
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

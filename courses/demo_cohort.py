@@ -1,0 +1,277 @@
+"""The demo cohort: sixty residents part-way through the flagship course.
+
+Some have finished, most are on track, some are behind, a few failed a quiz and some never
+started, so the director's dashboard is alive on first open. Everything is deterministic: each
+resident's random generator is seeded with their username and every date is fixed relative to
+the cohort's start, never to today. A resident already enrolled is left alone, so loading the
+demo again changes nothing.
+
+Their quiz attempts are real rows (questions frozen, answers chosen, scores that follow from
+them); the progress read model is written from those attempts by the same rules as
+`services.module_progress_refresh`, with the attempts' own dates instead of "now".
+"""
+
+import random
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from quizzes.models import Attempt, AttemptQuestion, Choice
+
+from .models import Cohort, Enrolment, LessonProgress, Module, ModuleDueDate, ModuleProgress
+
+PROGRAM_DIRECTORS = "Program directors"
+
+RESIDENTS = [
+    "Amara Nwosu", "Benjamin Cohen", "Chloé Dubois", "Daniel Kim", "Elena Petrova",
+    "Farid Haddad", "Grace O'Connor", "Hiroshi Tanaka", "Isabel Ortiz", "Jamal Washington",
+    "Katarzyna Nowak", "Liam Murphy", "Mei-Ling Chen", "Nikhil Patel", "Olivia Bennett",
+    "Pedro Álvarez", "Quinn Harper", "Rania Aziz", "Samuel Adeyemi", "Tara Singh",
+    "Uchenna Okeke", "Valentina Rossi", "William Zhang", "Ximena Morales", "Yusuf Demir",
+    "Zainab Bello", "Aaron Goldberg", "Beatriz Santos", "Connor Walsh", "Divya Krishnan",
+    "Emeka Obi", "Fatima Rahman", "Gabriel Silva", "Hannah Schmidt", "Ibrahim Khalil",
+    "Julia Novak", "Kenji Watanabe", "Laila Hassan", "Marcus Johnson", "Nadia Rahimi",
+    "Oscar Lindqvist", "Priya Menon", "Rafael Herrera", "Sofia Karlsson", "Thomas Nguyen",
+    "Ayesha Siddiqui", "Victor Popescu", "Wen Li", "Yara Khoury", "Zoe Papadopoulos",
+    "Adriana Costa", "Brandon Lee", "Camila Reyes", "Dmitri Volkov", "Esther Mensah",
+    "Felipe Ramírez", "Gemma Thompson", "Hassan Ali", "Ingrid Johansson", "Jorge Castillo",
+]  # fmt: skip
+
+# How the sixty are doing, in the order of RESIDENTS (interleaved, so sorting by name mixes them).
+PROFILES = ["done", "on_track", "behind", "on_track", "failing", "done", "on_track", "stalled",
+            "done", "on_track", "behind", "not_started", "on_track", "done", "failing",
+            "on_track", "behind", "done", "on_track", "stalled"] * 3  # fmt: skip
+
+# Module slug -> weeks after the cohort starts that it is due (required modules only).
+DUE_WEEKS = {
+    "effective-communication": 6,
+    "team-collaboration": 11,
+    "ethics": 16,
+    "healthcare-management": 23,
+}
+# The demo's "now", relative to the cohort: the last day anyone did anything.
+LAST_ACTIVITY_DAYS = 145
+
+
+def _username(full_name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode()
+    return ".".join(ascii_name.lower().replace("'", "").replace("-", "").split())
+
+
+def _plan(profile: str, rng: random.Random) -> dict[str, str]:
+    """What happened in each module: passed, failed, in_progress or nothing (absent)."""
+    if profile == "done":
+        plan = dict.fromkeys(DUE_WEEKS, "passed")
+        if rng.random() < 0.6:
+            plan["continuous-learning"] = "passed"
+        if rng.random() < 0.5:
+            plan["mentorship"] = "passed"
+    elif profile == "on_track":
+        plan = {m: "passed" for m in ("effective-communication", "team-collaboration", "ethics")}
+        plan["healthcare-management"] = "in_progress"
+        if rng.random() < 0.5:
+            plan["continuous-learning"] = "passed"
+    elif profile == "behind":
+        plan = {"effective-communication": "passed"}
+        plan["team-collaboration"] = "passed" if rng.random() < 0.5 else "in_progress"
+    elif profile == "failing":
+        # Failed the module they are on: past its due date (overdue) or not yet due (failed).
+        order = ["effective-communication", "team-collaboration", "ethics", "healthcare-management"]
+        stop = rng.choice([1, 2, 3, 3])
+        plan = dict.fromkeys(order[:stop], "passed")
+        plan[order[stop]] = "failed"
+    elif profile == "stalled":
+        plan = {"effective-communication": "passed" if rng.random() < 0.5 else "in_progress"}
+    else:
+        plan = {}
+    return plan
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    moment = datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59)))
+    return timezone.make_aware(moment, timezone.get_default_timezone())
+
+
+def _scores(outcome: str, rng: random.Random) -> list[int]:
+    """Right answers (out of the quiz's questions) of each attempt, in order."""
+    if outcome == "failed":
+        return [rng.choice([1, 2, 3]) for _ in range(rng.choice([1, 1, 2, 3]))]
+    first_try = rng.random()
+    if first_try < 0.7:
+        return [rng.choice([4, 5])]
+    if first_try < 0.95:
+        return [rng.choice([2, 3]), rng.choice([4, 5])]
+    return [rng.choice([1, 2]), 3, rng.choice([4, 5])]
+
+
+def load_demo_cohort(*, cohort: Cohort, director) -> int:
+    """Fill the demo cohort; returns how many residents were added (0 when already there)."""
+    group, _ = Group.objects.get_or_create(name=PROGRAM_DIRECTORS)
+    group.permissions.add(
+        Permission.objects.get(codename="add_cohort", content_type__app_label="courses")
+    )
+    director.groups.add(group)
+
+    modules = list(
+        Module.objects.filter(course=cohort.course)
+        .prefetch_related("lessons", "quizzes__slots__question")
+        .order_by("position")
+    )
+    for module in modules:
+        if module.slug in DUE_WEEKS:
+            ModuleDueDate.objects.get_or_create(
+                cohort=cohort,
+                module=module,
+                defaults={"due_on": cohort.start_date + timedelta(weeks=DUE_WEEKS[module.slug])},
+            )
+    choices: dict[int, list[Choice]] = {}
+    for choice in Choice.objects.filter(question__category__course=cohort.course).order_by(
+        "position"
+    ):
+        choices.setdefault(choice.question_id, []).append(choice)
+
+    added = 0
+    for n, full_name in enumerate(RESIDENTS):
+        with transaction.atomic():
+            added += _resident(cohort, modules, choices, n, full_name, PROFILES[n])
+    return added
+
+
+def _resident(cohort, modules, choices, n, full_name, profile) -> int:
+    User = get_user_model()
+    username = _username(full_name)
+    user, _ = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "full_name": f"{full_name}, {'DO' if n % 5 == 3 else 'MD'}",
+            "email": f"{username}@residents.example.org",
+            # The residents never log in in the demo: no password to hash sixty times.
+            "password": make_password(None),
+        },
+    )
+    if Enrolment.objects.filter(user=user, course=cohort.course).exists():
+        return 0
+    rng = random.Random(f"{cohort.name}:{username}")
+    plan = _plan(profile, rng)
+    last_day = cohort.start_date + timedelta(days=LAST_ACTIVITY_DAYS)
+    enrolment = Enrolment.objects.create(user=user, course=cohort.course, cohort=cohort)
+    joined = _at(cohort.start_date + timedelta(days=rng.randint(0, 4)), rng)
+
+    # Work through the modules in order, a module every one to three weeks; the stalled stop
+    # early in the autumn, the rest keep going until the demo's last day.
+    pace = {"done": (8, 14), "on_track": (9, 16), "failing": (12, 20), "behind": (16, 28)}.get(
+        profile, (20, 35)
+    )
+    day = joined.date()
+    progress_rows, lesson_rows, attempts, questions = [], [], [], []
+    completed_at = None
+    passed_required = set()
+    required = {m.id for m in modules if m.required}
+    for module in modules:
+        outcome = plan.get(module.slug)
+        row = ModuleProgress(enrolment=enrolment, module=module)
+        progress_rows.append(row)
+        if outcome is None:
+            continue
+        day = min(day + timedelta(days=rng.randint(*pace)), last_day - timedelta(days=3))
+        if profile == "on_track" and outcome == "in_progress":
+            day = last_day - timedelta(days=rng.randint(0, 9))  # recently active
+        elif profile == "behind" and outcome == "in_progress":
+            day = last_day - timedelta(days=rng.randint(2, 30))  # slow, some gone quiet
+        elif profile == "failing" and outcome == "failed":
+            day = last_day - timedelta(days=rng.randint(10, 20))  # retries still to come
+        lessons = list(module.lessons.all())
+        read = lessons if outcome != "in_progress" else lessons[: rng.randint(1, len(lessons))]
+        moment = _at(day, rng)
+        for lesson in read:
+            lesson_rows.append((LessonProgress(enrolment=enrolment, lesson=lesson), moment))
+            moment += timedelta(minutes=lesson.estimated_minutes + rng.randint(2, 15))
+        row.lessons_read = len(read)
+        row.last_activity_at = moment
+        if outcome == "in_progress":
+            row.status = ModuleProgress.Status.IN_PROGRESS
+            continue
+        quiz = module.quizzes.all()[0]
+        slots = list(quiz.slots.all())
+        percents = []
+        for number, right in enumerate(_scores(outcome, rng), start=1):
+            started = moment + timedelta(days=(number - 1) * rng.randint(1, 4), minutes=5)
+            submitted = started + timedelta(minutes=rng.randint(6, 22))
+            percent = Decimal(right * 100 / len(slots)).quantize(Decimal("0.01"))
+            attempt = Attempt(
+                quiz=quiz,
+                user=user,
+                number=number,
+                started_at=started,
+                state=Attempt.State.GRADED,
+                submitted_at=submitted,
+                graded_at=submitted + timedelta(seconds=4),
+                score=Decimal(right),
+                max_score=Decimal(len(slots)),
+                percent=percent,
+                passed=percent >= quiz.pass_mark_percent,
+            )
+            attempts.append((attempt, started))
+            correct_positions = set(rng.sample(range(len(slots)), right))
+            for position, slot in enumerate(slots, start=1):
+                options = choices[slot.question_id]
+                order = [c.id for c in options]
+                rng.shuffle(order)
+                good = [c.id for c in options if c.fraction > 0]
+                bad = [c.id for c in options if c.fraction <= 0]
+                is_right = position - 1 in correct_positions
+                questions.append(
+                    (
+                        attempt,
+                        AttemptQuestion(
+                            position=position,
+                            question_id=slot.question_id,
+                            points=Decimal(1),
+                            choice_order=order,
+                            response={"choice_ids": [good[0] if is_right else rng.choice(bad)]},
+                            responded_at=submitted - timedelta(minutes=1),
+                            score=Decimal(1 if is_right else 0),
+                        ),
+                    )
+                )
+            percents.append((percent, attempt))
+        # The read model, by module_progress_refresh's rules (grading method: highest).
+        best = max(p for p, _ in percents)
+        last = percents[-1][1]
+        row.attempts_count = len(percents)
+        row.score_percent = row.best_score_percent = best
+        row.last_attempt_passed = last.passed
+        row.last_activity_at = last.graded_at
+        if best >= quiz.pass_mark_percent and len(read) == len(lessons):
+            row.status = ModuleProgress.Status.PASSED
+            row.passed_at = next(a.graded_at for p, a in percents if a.passed)
+            if module.id in required:
+                passed_required.add(module.id)
+                if passed_required == required:
+                    completed_at = row.passed_at
+        else:
+            row.status = ModuleProgress.Status.FAILED
+        day = row.last_activity_at.date()
+
+    ModuleProgress.objects.bulk_create(progress_rows)
+    Attempt.objects.bulk_create([a for a, _ in attempts])
+    for attempt, started in attempts:  # the attempts' own start times, whatever the default
+        Attempt.objects.filter(pk=attempt.pk).update(started_at=started)
+    for attempt, question in questions:
+        question.attempt = attempt
+    AttemptQuestion.objects.bulk_create([q for _, q in questions])
+    LessonProgress.objects.bulk_create([lp for lp, _ in lesson_rows])
+    for lesson_progress, moment in lesson_rows:
+        LessonProgress.objects.filter(pk=lesson_progress.pk).update(completed_at=moment)
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        enrolled_at=joined,
+        status=Enrolment.Status.COMPLETED if completed_at else Enrolment.Status.ACTIVE,
+        completed_at=completed_at,
+    )
+    return 1

@@ -1,0 +1,74 @@
+"""Forms that parse the director's pages' input; the rules they feed are in services."""
+
+from django import forms
+
+from .models import CohortExport, Course
+from .services import ROSTER_MAX_BYTES
+
+
+class CohortCreateForm(forms.Form):
+    course = forms.ModelChoiceField(queryset=Course.objects.none(), empty_label=None)
+    name = forms.CharField(max_length=200, help_text="For example “PGY-1 residents 2026”.")
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    inactivity_days = forms.IntegerField(
+        min_value=1,
+        max_value=365,
+        initial=14,
+        label="At risk after this many days without activity",
+    )
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+
+
+class LearnerAddForm(forms.Form):
+    email = forms.CharField(max_length=254, label="Email address")
+    full_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Full name",
+        help_text="Needed for a new account; printed on the learner's certificate.",
+    )
+
+
+class RosterUploadForm(forms.Form):
+    roster = forms.FileField(
+        label="Roster (CSV)",
+        help_text="First line: email,full_name. One learner per line. UTF-8, at most 2 MB.",
+    )
+
+    def clean_roster(self):
+        upload = self.cleaned_data["roster"]
+        if upload.size > ROSTER_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 2 MB; split the roster.")
+        return upload.read()
+
+
+class RosterConfirmForm(forms.Form):
+    # The previewed file travels back as text; the service checks every row again.
+    roster_text = forms.CharField(widget=forms.HiddenInput, strip=False)
+
+
+class DueDatesForm(forms.Form):
+    """One optional date field per module of the cohort's course."""
+
+    def __init__(self, *args, modules, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modules = modules
+        for module in modules:
+            self.fields[f"module_{module.id}"] = forms.DateField(
+                required=False,
+                label=f"{module.position}. {module.title}",
+                initial=current.get(module.id),
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def due_dates(self) -> dict:
+        return {m.id: self.cleaned_data.get(f"module_{m.id}") for m in self.modules}
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(choices=CohortExport.Kind.choices)
+    format = forms.ChoiceField(choices=CohortExport.Format.choices)

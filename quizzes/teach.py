@@ -1,0 +1,343 @@
+"""Instructor pages: quiz builder, preview, essay grading queue, overrides.
+
+Every page checks that the caller teaches the quiz's course (staff may do everything); the
+services check it again, since they are the way in for every caller.
+"""
+
+import random
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from courses.models import Enrolment, Module
+from lms.errors import ApplicationError, NotFound, PermissionDenied
+
+from . import forms, selectors, services
+from .models import Attempt, AttemptQuestion, Choice, Question, Quiz, QuizOverride
+
+
+def _taught_quiz(request, quiz_id) -> Quiz:
+    quiz = get_object_or_404(Quiz.objects.select_related("module__course"), pk=quiz_id)
+    if not selectors.is_course_instructor(user=request.user, course=quiz.module.course):
+        raise PermissionDenied(
+            "Only the course's instructors can change this quiz.", code="not_instructor"
+        )
+    return quiz
+
+
+def _form_error(form, error: ApplicationError) -> None:
+    form.add_error(None, error.message)
+    for field, problems in (error.details or {}).items():
+        if field in form.fields and isinstance(problems, list):
+            for problem in problems:
+                form.add_error(field, problem)
+
+
+@login_required
+def teach_home(request):
+    quizzes = selectors.quizzes_taught_by(user=request.user)
+    modules = Module.objects.select_related("course").order_by("course__title", "position")
+    if not request.user.is_staff:
+        modules = modules.filter(course__instructors=request.user)
+    return render(
+        request,
+        "quizzes/teach/home.html",
+        {
+            "quizzes": quizzes,
+            "modules": modules,
+            "waiting": selectors.essays_awaiting_grading(user=request.user).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_new(request):
+    module = get_object_or_404(
+        Module.objects.select_related("course"), pk=request.POST.get("module")
+    )
+    title = request.POST.get("title", "").strip() or f"{module.title} quiz"
+    quiz = services.quiz_create(actor=request.user, module=module, title=title)
+    return redirect("teach-quiz", quiz_id=quiz.id)
+
+
+def _bands_initial(quiz: Quiz) -> list[dict]:
+    return [{"min_percent": b.min_percent, "text": b.text} for b in quiz.feedback_bands.all()]
+
+
+@login_required
+def quiz_edit(request, quiz_id):
+    """The builder: settings, review options, feedback bands, and the quiz's questions."""
+    quiz = _taught_quiz(request, quiz_id)
+    form = forms.QuizSettingsForm(request.POST or None, instance=Quiz.objects.get(pk=quiz.pk))
+    bands = forms.FeedbackBandFormSet(
+        request.POST or None, initial=[*_bands_initial(quiz), {}, {}], prefix="bands"
+    )
+    if request.method == "POST" and form.is_valid() and bands.is_valid():
+        settings = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        rows = [
+            (b["min_percent"], b["text"])
+            for b in bands.cleaned_data
+            if b and b.get("min_percent") is not None and b.get("text", "").strip()
+        ]
+        try:
+            services.quiz_settings_update(actor=request.user, quiz=quiz, **settings)
+            services.quiz_feedback_bands_set(actor=request.user, quiz=quiz, bands=rows)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Quiz settings saved.")
+            return redirect("teach-quiz", quiz_id=quiz.id)
+    slots = quiz.slots.select_related("question", "random_category").order_by("position")
+    return render(
+        request,
+        "quizzes/teach/quiz_edit.html",
+        {
+            "quiz": quiz,
+            "form": form,
+            "bands": bands,
+            "slots": slots,
+            "types": Question.Type.choices,
+            "review_fields": [form[name] for name in form.REVIEW_FIELDS],
+        },
+    )
+
+
+def _question_initial(question: Question) -> tuple[dict, list[dict], dict]:
+    base = {
+        "name": question.name,
+        "text": question.text,
+        "general_feedback": question.general_feedback,
+        "default_points": question.default_points,
+        "case_sensitive": question.case_sensitive,
+    }
+    rows = list(question.choices.order_by("position"))
+    answers, tf = [], {}
+    if question.type == Question.Type.TRUE_FALSE:
+        by_text = {c.text: c for c in rows}
+        tf = {
+            "right": "true" if by_text.get("True") and by_text["True"].fraction > 0 else "false",
+            "feedback_true": getattr(by_text.get("True"), "feedback", ""),
+            "feedback_false": getattr(by_text.get("False"), "feedback", ""),
+        }
+    elif question.type == Question.Type.NUMERICAL:
+        answers = [forms.NumericalAnswerForm.initial_for(c) for c in rows]
+    else:
+        answers = [
+            {
+                "text": c.text,
+                "match_text": c.match_text,
+                "fraction": c.fraction.normalize(),
+                "feedback": c.feedback,
+            }
+            for c in rows
+        ]
+    return base, answers, tf
+
+
+@login_required
+def question_edit(request, quiz_id, question_type=None, question_id=None):
+    """Add a question of any type to the quiz, or edit one of its questions."""
+    quiz = _taught_quiz(request, quiz_id)
+    question = None
+    if question_id is not None:
+        slot = quiz.slots.select_related("question").filter(question_id=question_id).first()
+        if slot is None:
+            raise NotFound("That question is not in this quiz.")
+        question = slot.question
+        question_type = question.type
+    if question_type not in Question.Type.values:
+        raise NotFound("No such question type.")
+    base, answers_initial, tf_initial = _question_initial(question) if question else ({}, [], {})
+    data = request.POST or None
+    form = forms.QuestionForm(data, initial=base)
+    answers = forms.answer_formset(question_type, data=data, initial=answers_initial)
+    tf = (
+        forms.TrueFalseForm(data, initial=tf_initial, prefix="tf")
+        if question_type == Question.Type.TRUE_FALSE
+        else None
+    )
+    if request.method == "POST":
+        valid = form.is_valid() and (answers is None or answers.is_valid())
+        valid = valid and (tf is None or tf.is_valid())
+        if valid:
+            if tf is not None:
+                rows = tf.answers()
+            elif answers is not None:
+                rows = [a for a in (f.answer() for f in answers.forms) if a]
+            else:
+                rows = []
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "default_points"}
+            fields["default_points"] = form.cleaned_data["default_points"]
+            try:
+                if question is None:
+                    services.question_create(
+                        actor=request.user, quiz=quiz, type=question_type, answers=rows, **fields
+                    )
+                else:
+                    services.question_update(
+                        actor=request.user, quiz=quiz, question=question, answers=rows, **fields
+                    )
+            except ApplicationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, "Question saved.")
+                return redirect("teach-quiz", quiz_id=quiz.id)
+    return render(
+        request,
+        "quizzes/teach/question_edit.html",
+        {
+            "quiz": quiz,
+            "question": question,
+            "type_label": Question.Type(question_type).label,
+            "question_type": question_type,
+            "form": form,
+            "answers": answers,
+            "tf": tf,
+        },
+    )
+
+
+@login_required
+@require_POST
+def slot_change(request, quiz_id, slot_id):
+    quiz = _taught_quiz(request, quiz_id)
+    action = request.POST.get("action")
+    if action == "remove":
+        services.quiz_slot_remove(actor=request.user, quiz=quiz, slot_id=slot_id)
+        messages.success(request, "Question removed from the quiz (it stays in the bank).")
+    elif action in ("up", "down"):
+        offset = -1 if action == "up" else 1
+        services.quiz_slot_move(actor=request.user, quiz=quiz, slot_id=slot_id, offset=offset)
+    else:
+        raise ApplicationError("Unknown action.")
+    return redirect("teach-quiz", quiz_id=quiz.id)
+
+
+@login_required
+def quiz_preview(request, quiz_id):
+    """The quiz as a learner sees it: questions drawn and shuffled, nothing saved."""
+    quiz = _taught_quiz(request, quiz_id)
+    rng = random.Random()
+    drawn = services.draw_questions(quiz, rng)
+    choices: dict[int, list[Choice]] = {}
+    for choice in Choice.objects.filter(question__in=[q for q, _ in drawn]).order_by("position"):
+        choices.setdefault(choice.question_id, []).append(choice)
+    # An unsaved attempt with its frozen questions, viewed as its learner would.
+    attempt = Attempt(quiz=quiz, user=request.user, number=1)
+    items = []
+    for position, (question, points) in enumerate(drawn, start=1):
+        order, options = services.freeze_layout(
+            question, choices.get(question.id, []), shuffle=quiz.shuffle_choices, rng=rng
+        )
+        items.append(
+            AttemptQuestion(
+                attempt=attempt,
+                position=position,
+                question=question,
+                points=points,
+                choice_order=order,
+                options=options,
+            )
+        )
+    view = selectors.attempt_view_of_items(attempt=attempt, items=items, user=request.user)
+    rules = selectors.quiz_settings_for(quiz=quiz, user=None)
+    return render(
+        request, "quizzes/teach/preview.html", {"quiz": quiz, "view": view, "rules": rules}
+    )
+
+
+@login_required
+def grading_queue(request):
+    waiting = selectors.essays_awaiting_grading(user=request.user)
+    return render(request, "quizzes/teach/grading_queue.html", {"items": waiting})
+
+
+@login_required
+def essay_grade(request, attempt_id, question_id):
+    attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+    if not selectors.is_course_instructor(user=request.user, course=attempt.quiz.course):
+        raise NotFound("No such attempt.")
+    item = get_object_or_404(
+        AttemptQuestion.objects.select_related("question"),
+        attempt=attempt,
+        question_id=question_id,
+        question__type=Question.Type.ESSAY,
+    )
+    form = forms.EssayGradeForm(
+        request.POST or None,
+        initial={"score": item.score, "comment": item.comment},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            graded = services.attempt_question_grade(
+                grader=request.user,
+                attempt_id=attempt.id,
+                question_id=question_id,
+                score=str(form.cleaned_data["score"]),
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            if graded.state == Attempt.State.GRADED:
+                messages.success(
+                    request,
+                    f"Attempt graded: {graded.user.get_full_name()} scored {graded.percent}%.",
+                )
+            else:
+                messages.success(request, "Score saved; this attempt has more essays to grade.")
+            return redirect("teach-grading")
+    return render(
+        request,
+        "quizzes/teach/essay_grade.html",
+        {"attempt": attempt, "item": item, "form": form},
+    )
+
+
+@login_required
+def overrides(request, quiz_id):
+    quiz = _taught_quiz(request, quiz_id)
+    learners = (
+        Enrolment.objects.filter(course=quiz.module.course)
+        .select_related("user")
+        .values_list("user", flat=True)
+    )
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=learners).order_by("full_name", "username")
+    form = forms.OverrideForm(request.POST or None, learners=users)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.quiz_override_set(
+                actor=request.user,
+                quiz=quiz,
+                user=data["user"],
+                time_limit_minutes=data["time_limit_minutes"],
+                attempts_allowed=data["attempts_allowed"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+            )
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Override saved for {data['user'].get_full_name()}.")
+            return redirect("teach-overrides", quiz_id=quiz.id)
+    return render(
+        request,
+        "quizzes/teach/overrides.html",
+        {"quiz": quiz, "form": form, "overrides": selectors.quiz_overrides(quiz=quiz)},
+    )
+
+
+@login_required
+@require_POST
+def override_delete(request, quiz_id, override_id):
+    quiz = _taught_quiz(request, quiz_id)
+    override = get_object_or_404(QuizOverride, pk=override_id, quiz=quiz)
+    services.quiz_override_delete(actor=request.user, override_id=override.id)
+    messages.success(request, "Override removed.")
+    return redirect("teach-overrides", quiz_id=quiz.id)

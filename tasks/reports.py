@@ -1,0 +1,33 @@
+"""The `reports` queue: cohort exports, the invitations a roster sends, and their sweeper."""
+
+import logging
+
+from django.utils import timezone
+
+from courses.services import cohort_export_build, cohort_exports_stuck, cohort_invitation_send
+
+from .base import lms_task
+from .config import STUCK_AFTER
+
+logger = logging.getLogger(__name__)
+
+
+@lms_task(soft_time_limit=600, time_limit=660)
+def build_cohort_export(export_id: int) -> None:
+    # A failure marks the row failed (with the error) before the retry claims it again.
+    cohort_export_build(export_id=export_id)
+
+
+@lms_task(soft_time_limit=60, time_limit=90)
+def send_cohort_invitation(cohort_id: int, user_id: int) -> None:
+    # SMTP errors are OSErrors: retried with backoff by the shared defaults.
+    cohort_invitation_send(cohort_id=cohort_id, user_id=user_id)
+
+
+@lms_task(soft_time_limit=50, time_limit=60, max_retries=0)
+def sweep_stuck_exports() -> None:
+    stuck = cohort_exports_stuck(older_than=timezone.now() - STUCK_AFTER)
+    for export_id in stuck:
+        build_cohort_export.delay(export_id)
+    if stuck:
+        logger.info("Sweep: %d cohort exports re-enqueued", len(stuck))

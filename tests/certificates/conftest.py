@@ -1,0 +1,99 @@
+"""Fixtures for the certificate tests: completed enrolments, a cohort, and 'nothing changed'."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from certificates.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateBranding,
+    CertificateEvent,
+    CreditClaim,
+    NameChangeRequest,
+)
+from courses.models import Cohort, Enrolment
+from tests.factories import enrol
+
+COMPLETED_AT = datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://lms.example.org"
+    return settings.MEDIA_ROOT
+
+
+def complete(enrolment: Enrolment) -> Enrolment:
+    """Mark an enrolment completed, as the grading services do when the last module passes."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        status=Enrolment.Status.COMPLETED, completed_at=COMPLETED_AT
+    )
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+def claim(enrolment: Enrolment, credits: str = "1.75") -> CreditClaim:
+    return CreditClaim.objects.create(enrolment=enrolment, credits=Decimal(credits))
+
+
+@pytest.fixture
+def unclaimed(learner, course) -> Enrolment:
+    """Completed, in a course with credit (2.00 AMA PRA Category 1), not yet claimed."""
+    return complete(enrol(learner, course))
+
+
+@pytest.fixture
+def completed(unclaimed) -> Enrolment:
+    """Completed and claimed (1.75 credits): ready to be certified."""
+    claim(unclaimed)
+    return unclaimed
+
+
+@pytest.fixture
+def cohort(course, director) -> Cohort:
+    cohort = Cohort.objects.create(
+        course=course,
+        name="PGY-1 residents 2026",
+        start_date=date(2026, 7, 1),
+        end_date=date(2027, 6, 30),
+    )
+    cohort.directors.add(director)
+    return cohort
+
+
+def certificates_state() -> dict:
+    """Every row the certificate services write, to compare before and after a refusal."""
+    return {
+        model.__name__: sorted(model.objects.values_list(), key=lambda row: row[0])
+        for model in (
+            Certificate,
+            CertificateBatch,
+            CertificateBranding,
+            CertificateEvent,
+            CreditClaim,
+            NameChangeRequest,
+        )
+    } | {"enrolments": sorted(Enrolment.objects.values_list())}
+
+
+@pytest.fixture
+def unchanged(django_capture_on_commit_callbacks):
+    """Run `action`, which must be refused: nothing written, nothing enqueued."""
+
+    def run(action, error, code: str):
+        before = certificates_state()
+        with (
+            django_capture_on_commit_callbacks(execute=False) as callbacks,
+            pytest.raises(error) as raised,
+        ):
+            action()
+        assert raised.value.code == code
+        assert raised.value.message
+        assert callbacks == []
+        assert certificates_state() == before
+        return raised.value
+
+    return run

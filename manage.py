@@ -4,6 +4,8 @@ import sys
 
 
 def main() -> None:
+    import lms  # noqa: F401  (reads .env first: it may choose the settings module)
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.local")
     from django.core.management import execute_from_command_line
 

@@ -77,7 +77,9 @@ class CertificateAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # certificates are records: revoked at most, never deleted
 
-    @admin.action(description="Revoke the selected certificates (asks for the reason)")
+    @admin.action(
+        description="Revoke the selected certificates (asks for the reason)", permissions=["change"]
+    )
     def revoke(self, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -138,7 +140,10 @@ class NameChangeRequestAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, f"{verb} {done} request(s).", messages.SUCCESS)
 
-    @admin.action(description="Approve: reissue the certificate with the requested name")
+    @admin.action(
+        description="Approve: reissue the certificate with the requested name",
+        permissions=["change"],
+    )
     def approve(self, request, queryset):
         self._decide(
             request,
@@ -147,7 +152,7 @@ class NameChangeRequestAdmin(admin.ModelAdmin):
             "Approved",
         )
 
-    @admin.action(description="Reject the selected requests")
+    @admin.action(description="Reject the selected requests", permissions=["change"])
     def reject(self, request, queryset):
         self._decide(
             request,

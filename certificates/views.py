@@ -109,7 +109,19 @@ def name_change(request, certificate_id):
 def verify_form(request):
     code = request.GET.get("code", "").strip()
     if code:
-        return redirect("verify", code=normalise_code(code) or code)
+        canonical = normalise_code(code)
+        if canonical:
+            return redirect("verify", code=canonical)
+        return render(
+            request,
+            "certificates/verify_form.html",
+            {
+                "code": code,
+                "error": "That is not a verification code: codes have 20 letters "
+                "and digits in four groups of five, like ABCDE-12345-FGHJK-67890.",
+            },
+            status=400,
+        )
     return render(request, "certificates/verify_form.html")
 
 

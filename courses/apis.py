@@ -111,7 +111,10 @@ class ModuleProgressOutput(serializers.Serializer):
     module_id = serializers.IntegerField()
     module = serializers.CharField(source="module.title")
     required = serializers.BooleanField(source="module.required")
-    status = serializers.CharField()
+    # "result_hidden": graded, but the quiz's review options do not show the result yet.
+    status = serializers.ChoiceField(
+        choices=["not_started", "in_progress", "passed", "failed", "result_hidden"]
+    )
     lessons_read = serializers.IntegerField()
     score_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     best_score_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)

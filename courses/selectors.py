@@ -74,15 +74,39 @@ def lessons_read_ids(*, enrolment: Enrolment | None) -> set[int]:
     )
 
 
+# Shown to a learner instead of passed/failed while a quiz's review options hide their score.
+RESULT_HIDDEN = "result_hidden"
+
+
+def hide_unreviewed_results(*, user, rows: list[ModuleProgress]) -> list[ModuleProgress]:
+    """Blank the scores and pass/fail of modules whose quiz hides the score from `user` now.
+
+    The progress read model holds the real figures (directors see them); a learner must not
+    learn through it what the quiz's review options keep from them.
+    """
+    from quizzes.selectors import modules_with_hidden_scores
+
+    hidden = modules_with_hidden_scores(user=user, module_ids={r.module_id for r in rows})
+    for row in rows:
+        if row.module_id in hidden:
+            row.score_percent = row.best_score_percent = None
+            if row.status in (ModuleProgress.Status.PASSED, ModuleProgress.Status.FAILED):
+                row.status = RESULT_HIDDEN
+    return rows
+
+
 def module_progress_by_module(*, enrolment: Enrolment | None) -> dict[int, ModuleProgress]:
+    """The learner's own progress by module, as they may see it."""
     if enrolment is None:
         return {}
-    return {p.module_id: p for p in ModuleProgress.objects.filter(enrolment=enrolment)}
+    rows = list(ModuleProgress.objects.filter(enrolment=enrolment))
+    hide_unreviewed_results(user=enrolment.user, rows=rows)
+    return {p.module_id: p for p in rows}
 
 
-def progress_of(*, user) -> QuerySet[Enrolment]:
+def progress_of(*, user) -> list[Enrolment]:
     """Every enrolment of the user with its modules' progress, for 'my progress'."""
-    return (
+    enrolments = list(
         Enrolment.objects.filter(user=user)
         .select_related("course")
         .prefetch_related(
@@ -95,6 +119,9 @@ def progress_of(*, user) -> QuerySet[Enrolment]:
         )
         .order_by("-enrolled_at")
     )
+    rows = [row for enrolment in enrolments for row in enrolment.module_progress.all()]
+    hide_unreviewed_results(user=user, rows=rows)  # the prefetched rows are the ones shown
+    return enrolments
 
 
 # --- cohorts ------------------------------------------------------------------------------------
@@ -619,7 +646,7 @@ def cohort_learners_matching(
         errors["show"] = [f"Choose one of: {', '.join(SHOW_CHOICES)}."]
     module_key = key.removeprefix("module-")
     if key not in SORT_CHOICES and not (
-        key.startswith("module-") and module_key.isdigit() and int(module_key) in module_index
+        key.startswith("module-") and module_key.isdecimal() and int(module_key) in module_index
     ):
         errors["sort"] = [
             f"Choose one of: {', '.join(SORT_CHOICES)}, or module-<id>; add - to reverse."

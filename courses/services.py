@@ -16,7 +16,7 @@ from django.core.files import File
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -92,45 +92,62 @@ def _quiz_score(attempts: list, method: str):
     return max(scores)
 
 
-@transaction.atomic
+# No savepoint of its own: it runs inside the caller's transaction (grading, reading a lesson);
+# an error here fails that whole write, and the savepoint's two round trips are saved.
+@transaction.atomic(savepoint=False)
 def module_progress_refresh(*, enrolment: Enrolment, module: Module) -> ModuleProgress:
     """Recompute one module's progress row from lessons read and graded attempts.
 
     A module is passed when every lesson is read and every quiz's score, by its grading
     method, reaches the quiz's pass mark. Then the course may be complete.
     """
-    from quizzes.models import Attempt
+    from quizzes.models import Attempt, Quiz
 
     progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
         enrolment=enrolment, module=module
     )
-    module = Module.objects.prefetch_related(
-        "lessons",
-        Prefetch(
-            "quizzes__attempts",
-            queryset=Attempt.objects.filter(user_id=enrolment.user_id).order_by("number"),
-            to_attr="learner_attempts",
+    # Three queries, whatever the module holds: lessons (with the learner's reads), quizzes,
+    # and the learner's attempts at them, only the columns the rules need.
+    lessons = Lesson.objects.filter(module_id=module.pk).aggregate(
+        total=Count("id"),
+        read=Count(
+            "id",
+            filter=Exists(
+                LessonProgress.objects.filter(enrolment_id=enrolment.pk, lesson_id=OuterRef("pk"))
+            ),
         ),
-    ).get(pk=module.pk)
-    lesson_ids = {lesson.id for lesson in module.lessons.all()}
-    read = LessonProgress.objects.filter(enrolment=enrolment, lesson_id__in=lesson_ids).count()
+    )
+    read = lessons["read"]
+    quizzes = list(
+        Quiz.objects.filter(module_id=module.pk).values_list(
+            "id", "grading_method", "pass_mark_percent"
+        )
+    )
+    attempts: dict[int, list[Attempt]] = {quiz_id: [] for quiz_id, _, _ in quizzes}
+    for attempt in (
+        Attempt.objects.filter(user_id=enrolment.user_id, quiz_id__in=list(attempts))
+        .only("id", "quiz_id", "number", "state", "percent", "passed", "submitted_at")
+        .order_by("number")
+    ):
+        attempts[attempt.quiz_id].append(attempt)
 
     all_quizzes_passed, any_quiz_failed = True, False
     scores, attempts_count, best, last_graded = [], 0, None, None
-    for quiz in module.quizzes.all():
-        graded = [a for a in quiz.learner_attempts if a.state == Attempt.State.GRADED]
-        attempts_count += len(quiz.learner_attempts)
+    for quiz_id, grading_method, pass_mark_percent in quizzes:
+        learner_attempts = attempts[quiz_id]
+        graded = [a for a in learner_attempts if a.state == Attempt.State.GRADED]
+        attempts_count += len(learner_attempts)
         for a in graded:
             if last_graded is None or (a.submitted_at, a.id) > (
                 last_graded.submitted_at,
                 last_graded.id,
             ):
                 last_graded = a
-        score = _quiz_score(graded, quiz.grading_method)
+        score = _quiz_score(graded, grading_method)
         if graded:
             top = max(a.percent for a in graded)
             best = top if best is None else max(best, top)
-        if score is None or score < quiz.pass_mark_percent:
+        if score is None or score < pass_mark_percent:
             all_quizzes_passed = False
             if score is not None:
                 any_quiz_failed = True
@@ -138,7 +155,7 @@ def module_progress_refresh(*, enrolment: Enrolment, module: Module) -> ModulePr
             scores.append(score)
 
     now = timezone.now()
-    if read == len(lesson_ids) and all_quizzes_passed:
+    if read == lessons["total"] and all_quizzes_passed:
         status = ModuleProgress.Status.PASSED
     elif any_quiz_failed:
         status = ModuleProgress.Status.FAILED
@@ -158,13 +175,28 @@ def module_progress_refresh(*, enrolment: Enrolment, module: Module) -> ModulePr
         progress.passed_at = now
     progress.status = status
     progress.last_activity_at = now
-    progress.save()
+    progress.save(update_fields=PROGRESS_FIELDS)
 
-    enrolment_completion_check(enrolment=enrolment)
+    # A required module that is not passed keeps the course from completing: the check
+    # could only say no. An optional one may still be the last thing a learner did.
+    if status == ModuleProgress.Status.PASSED or not module.required:
+        enrolment_completion_check(enrolment=enrolment)
     return progress
 
 
-@transaction.atomic
+PROGRESS_FIELDS = [
+    "lessons_read",
+    "attempts_count",
+    "score_percent",
+    "best_score_percent",
+    "last_attempt_passed",
+    "passed_at",
+    "status",
+    "last_activity_at",
+]
+
+
+@transaction.atomic(savepoint=False)  # as module_progress_refresh: part of its caller's write
 def enrolment_completion_check(*, enrolment: Enrolment) -> bool:
     """Complete the enrolment once every required module is passed; then issue the certificate.
 
@@ -173,13 +205,23 @@ def enrolment_completion_check(*, enrolment: Enrolment) -> bool:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status == Enrolment.Status.COMPLETED:
         return False
-    modules = Module.objects.filter(course_id=enrolment.course_id)
+    is_passed = Exists(
+        ModuleProgress.objects.filter(
+            enrolment_id=enrolment.pk, module_id=OuterRef("pk"), status=ModuleProgress.Status.PASSED
+        )
+    )
+    counts = Module.objects.filter(course_id=enrolment.course_id).aggregate(
+        n_modules=Count("id"),
+        n_passed=Count("id", filter=is_passed),
+        n_required=Count("id", filter=Q(required=True)),
+        n_required_passed=Count("id", filter=Q(required=True) & is_passed),
+    )
     # A course whose modules are all optional is complete when all of them are passed.
-    required = modules.filter(required=True) if modules.filter(required=True).exists() else modules
-    passed = ModuleProgress.objects.filter(
-        enrolment=enrolment, module__in=required, status=ModuleProgress.Status.PASSED
-    ).count()
-    if passed < required.count():
+    if counts["n_required"]:
+        complete = counts["n_required_passed"] == counts["n_required"]
+    else:
+        complete = counts["n_passed"] == counts["n_modules"]
+    if not complete:
         return False
     enrolment.status = Enrolment.Status.COMPLETED
     enrolment.completed_at = timezone.now()

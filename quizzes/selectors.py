@@ -141,6 +141,22 @@ def review_flags(*, attempt: Attempt, user, now=None, closes_at=None) -> ReviewF
     )
 
 
+def modules_with_hidden_scores(*, user, module_ids, now=None) -> set[int]:
+    """Modules with a quiz whose review options hide the learner's score from them now."""
+    now = now or timezone.now()
+    hidden = set()
+    quizzes = Quiz.objects.filter(module_id__in=module_ids).exclude(
+        review_score=Quiz.ReviewWhen.IMMEDIATELY
+    )
+    for quiz in quizzes:
+        if quiz.review_score == Quiz.ReviewWhen.AFTER_CLOSE:
+            closes_at = quiz_settings_for(quiz=quiz, user=user).closes_at
+            if closes_at is not None and now >= closes_at:
+                continue
+        hidden.add(quiz.module_id)
+    return hidden
+
+
 def review_visible(*, attempt: Attempt, user, now=None) -> bool:
     """May `user` see anything of the review of this attempt now?"""
     return review_flags(attempt=attempt, user=user, now=now).any

@@ -500,6 +500,11 @@ def attempt_question_grade(
     )
     if attempt is None or not is_course_instructor(user=grader, course=attempt.quiz.course):
         raise NotFound("No such attempt.")
+    if attempt.user_id == grader.pk and not grader.is_staff:
+        # An instructor taking their own course is a learner there: someone else grades them.
+        raise PermissionDenied(
+            "You cannot grade your own attempt; another instructor must.", code="own_attempt"
+        )
     if attempt.state not in (Attempt.State.NEEDS_REVIEW, Attempt.State.GRADED):
         raise Conflict(
             "This attempt is not ready for grading by hand yet.", code="attempt_not_ready"

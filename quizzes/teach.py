@@ -8,6 +8,7 @@ import random
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -55,9 +56,10 @@ def teach_home(request):
 @login_required
 @require_POST
 def quiz_new(request):
-    module = get_object_or_404(
-        Module.objects.select_related("course"), pk=request.POST.get("module")
-    )
+    module_id = request.POST.get("module", "")
+    if not module_id.isdecimal():
+        raise Http404("No such module.")
+    module = get_object_or_404(Module.objects.select_related("course"), pk=int(module_id))
     title = request.POST.get("title", "").strip() or f"{module.title} quiz"
     quiz = services.quiz_create(actor=request.user, module=module, title=title)
     return redirect("teach-quiz", quiz_id=quiz.id)

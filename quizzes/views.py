@@ -48,7 +48,7 @@ def form_response(question: selectors.QuestionView, data, *, partial: bool = Tru
         for prompt in question.prompts:
             raw = data.get(f"{name}-p{prompt.id}", "")
             if raw:
-                if not raw.isdigit():
+                if not raw.isdecimal():
                     raise ApplicationError(
                         "That is not one of the answers offered.",
                         code="invalid_option",

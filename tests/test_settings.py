@@ -24,6 +24,7 @@ def _safe_environment() -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "lms.example.org",
         "DATABASE_URL": LOCAL_DATABASE_URL,
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/13",
+        "CACHE_URL": "redis://127.0.0.1:6379/13",
     }
 
 

@@ -8,7 +8,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -167,7 +166,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lms.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"verify": "60/min"},
+    "DEFAULT_THROTTLE_RATES": {"verify": "60/min", "auth": "10/min"},
+    # Proxies in front of the web process whose X-Forwarded-For is trusted (compose: 1).
+    # 0 means the client address is REMOTE_ADDR, so a forged header cannot dodge limits.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Leadership in Medicine LMS API",
@@ -195,3 +197,5 @@ LOGGING = {
 
 # Demo accounts' password (make run); printed by load_demo when it is the default.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
+# load_demo creates known accounts (a superuser among them): never on a production site.
+DEMO_DATA_ALLOWED = False

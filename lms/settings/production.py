@@ -10,7 +10,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("django-insecure", "change-me"
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random string of 50+ characters.")
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
-if not ALLOWED_HOSTS:  # noqa: F405
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this site answers to.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -28,3 +28,10 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+if not env.str("CACHE_URL", default=""):
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a shared cache (Redis): rate limits count across web processes."
+    )
+if env.str("DEMO_PASSWORD", default=""):
+    raise ImproperlyConfigured("DEMO_PASSWORD is for demo installs; unset it in production.")

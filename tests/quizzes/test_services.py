@@ -387,3 +387,20 @@ def test_grade_choice_question(question_type, fractions, chosen, points, score, 
     )
 
     assert (result.score, result.fraction) == (score, fraction)
+
+
+def test_grading_costs_the_same_queries_however_many_attempts_came_before(
+    learner, quiz, enrolled, django_assert_num_queries
+):
+    # A failed attempt at a required module: its progress is read from rows, never per
+    # attempt, and the completion check (which could only say no) is skipped.
+    quiz.attempts_allowed = None
+    quiz.save(update_fields=["attempts_allowed"])
+    for _ in range(3):
+        attempt, _ = attempt_start(user=learner, quiz=quiz)
+        attempt_submit(user=learner, attempt_id=attempt.id)  # nothing answered: it fails
+        with django_assert_num_queries(13):
+            graded = attempt_grade(attempt_id=attempt.id)
+        assert graded.passed is False
+    progress = enrolled.module_progress.get(module=quiz.module)
+    assert (progress.status, progress.attempts_count) == ("failed", 3)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from courses.models import ModuleProgress
-from lms.errors import ApplicationError, NotFound
+from lms.errors import ApplicationError, NotFound, PermissionDenied
 from quizzes.models import Attempt, AttemptQuestion, Question
 from quizzes.selectors import HIDDEN, attempt_view
 from quizzes.services import (
@@ -512,3 +512,24 @@ def test_the_review_shows_each_types_own_answer(learner, quiz, enrolled, instruc
     assert {q.correctness for q in view.questions if q.takes_answer} == {"right"}
     assert set(by_type[T.MULTIPLE_RESPONSE].right_answer.split("; ")) == {"Call-out", "Check-back"}
     assert by_type[T.DESCRIPTION].score is HIDDEN
+
+
+def test_an_instructor_cannot_grade_their_own_essay(instructor, course, essay_quiz):
+    enrol(instructor, course)  # an instructor taking their own course, as a learner
+    attempt, _ = attempt_start(user=instructor, quiz=essay_quiz)
+    _submit_right(instructor, attempt)
+    attempt_grade(attempt_id=attempt.id)
+    essay_item = attempt.questions.get(question__type=T.ESSAY)
+
+    with pytest.raises(PermissionDenied) as refused:
+        attempt_question_grade(
+            grader=instructor,
+            attempt_id=attempt.id,
+            question_id=essay_item.question_id,
+            score="4",
+        )
+
+    assert refused.value.code == "own_attempt"
+    attempt.refresh_from_db()
+    essay_item.refresh_from_db()
+    assert (attempt.state, essay_item.score) == (Attempt.State.NEEDS_REVIEW, None)

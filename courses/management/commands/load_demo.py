@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from courses.demo import ACCOUNTS, DEFAULT_DEMO_PASSWORD, load_demo
 
@@ -8,6 +8,11 @@ class Command(BaseCommand):
     help = "Load the demo course, accounts for each role and a graduate. Safe to run again."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demo data creates accounts with a known password; these settings "
+                "(DEMO_DATA_ALLOWED off, as in production) refuse it."
+            )
         password = settings.DEMO_PASSWORD or DEFAULT_DEMO_PASSWORD
         result = load_demo(password=password)
         self.stdout.write(self.style.SUCCESS(f"Demo course ready: {result['course'].title}"))

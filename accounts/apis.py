@@ -1,15 +1,15 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
+
+from .views import LoginThrottle
 
 
 class TokenApi(ObtainAuthToken):
     """Username and password in, an API token out (send it as `Authorization: Token <key>`)."""
 
     # Password guessing is limited per client, as on the log-in page.
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [LoginThrottle]
 
     @extend_schema(
         request=inline_serializer(

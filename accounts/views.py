@@ -1,19 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+
+from lms.throttles import ClientRateThrottle
 
 
-class LoginThrottle(SimpleRateThrottle):
-    """Log-in POSTs per client, at the API token endpoint's rate ("auth"), in the shared cache."""
+class LoginThrottle(ClientRateThrottle):
+    """Log-in POSTs per client, at the API token endpoint's rate."""
 
     scope = "auth"
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class LoginView(auth_views.LoginView):

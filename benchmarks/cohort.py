@@ -46,6 +46,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from benchmarks._database import create_database  # noqa: E402
 from courses.models import (  # noqa: E402
     Cohort,
     Competency,
@@ -69,25 +70,6 @@ from quizzes.models import Quiz  # noqa: E402
 
 BUDGET_RATIO = 20
 User = get_user_model()
-
-
-def _create_database() -> None:
-    import psycopg
-
-    params = connection.settings_dict
-    if connection.vendor != "postgresql":
-        return
-    with psycopg.connect(
-        host=params["HOST"] or "127.0.0.1",
-        port=params["PORT"] or 5432,
-        user=params["USER"],
-        password=params["PASSWORD"],
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        name = params["NAME"]
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _build(stamp: str, modules: int, sizes: list[int], today) -> tuple[Course, list[Cohort]]:
@@ -281,7 +263,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timed API and page requests")
     args = parser.parse_args()
 
-    _create_database()
+    create_database()
     call_command("migrate", verbosity=0)
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     today = timezone.localdate()

@@ -40,6 +40,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from benchmarks._database import create_database  # noqa: E402
 from courses.services import enrolment_create  # noqa: E402
 from lms.celery import app  # noqa: E402
 from quizzes.models import Attempt, Question  # noqa: E402
@@ -48,25 +49,6 @@ from tasks.config import Queues  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_RATIO = 0.5
-
-
-def _create_database() -> None:
-    """Create the benchmark's database if it does not exist yet."""
-    import psycopg
-
-    params = connection.settings_dict
-    name = params["NAME"]
-    with psycopg.connect(
-        host=params["HOST"] or "127.0.0.1",
-        port=params["PORT"] or 5432,
-        user=params["USER"],
-        password=params["PASSWORD"],
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _build_quiz(stamp: str):
@@ -280,7 +262,7 @@ def main() -> None:
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
         raise SystemExit("This benchmark needs PostgreSQL (DATABASE_URL) and Redis.")
     (ROOT / "var").mkdir(exist_ok=True)
-    _create_database()
+    create_database()
     call_command("migrate", verbosity=0)
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     client.delete(Queues.GRADING, "unacked", "unacked_index")

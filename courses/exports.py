@@ -22,13 +22,6 @@ from .models import CohortExport, Competency, Enrolment
 
 PROGRESS_EVERY = 200  # rows between two progress updates of the status row
 
-STATUS_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "passed": "Passed",
-    "failed": "Failed",
-    "overdue": "Overdue",
-}
 ENROLMENT_LABELS = dict(Enrolment.Status.choices)
 ATTEMPT_STATES = {
     "in_progress": "In progress",
@@ -78,7 +71,11 @@ def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
                 "; ".join(r.message for r in learner.risks),
             ]
             for cell in learner.cells:
-                row += [STATUS_LABELS[cell.status], cell.best_score_percent, cell.attempts]
+                row += [
+                    selectors.CELL_STATUS_LABELS[cell.status],
+                    cell.best_score_percent,
+                    cell.attempts,
+                ]
             row += [round(learner.competencies[c.code] * 100, 1) for c in progress.competencies]
             yield row
 

@@ -188,6 +188,7 @@ PASSED = ModuleProgress.Status.PASSED
 FAILED = ModuleProgress.Status.FAILED
 OVERDUE = "overdue"
 CELL_STATUSES = [NOT_STARTED, ModuleProgress.Status.IN_PROGRESS, PASSED, FAILED, OVERDUE]
+CELL_STATUS_LABELS = {**dict(ModuleProgress.Status.choices), OVERDUE: "Overdue"}
 SCORE_BINS = 10  # score distribution: 0-9 %, 10-19 %, ..., 90-100 %
 
 

@@ -140,17 +140,28 @@ def attempt_start(*, user, quiz: Quiz) -> tuple[Attempt, bool]:
         quiz=quiz, user=user, number=used + 1, started_at=now, deadline=deadline
     )
 
+    AttemptQuestion.objects.bulk_create(attempt_questions_draw(attempt=attempt))
+    module_progress_refresh(enrolment=enrolment, module=quiz.module)
+    return attempt, True
+
+
+def attempt_questions_draw(*, attempt: Attempt) -> list[AttemptQuestion]:
+    """The attempt's questions drawn, ordered and shuffled: frozen, not yet saved.
+
+    attempt_start saves them; the instructor's preview shows them and saves nothing.
+    """
+    quiz = attempt.quiz
     rng = random.Random()
     drawn = draw_questions(quiz, rng)
     choices: dict[int, list[Choice]] = {}
     for choice in Choice.objects.filter(question__in=[q for q, _ in drawn]).order_by("position"):
         choices.setdefault(choice.question_id, []).append(choice)
-    rows = []
+    items = []
     for position, (question, points) in enumerate(drawn, start=1):
         order, options = freeze_layout(
             question, choices.get(question.id, []), shuffle=quiz.shuffle_choices, rng=rng
         )
-        rows.append(
+        items.append(
             AttemptQuestion(
                 attempt=attempt,
                 position=position,
@@ -160,9 +171,7 @@ def attempt_start(*, user, quiz: Quiz) -> tuple[Attempt, bool]:
                 options=options,
             )
         )
-    AttemptQuestion.objects.bulk_create(rows)
-    module_progress_refresh(enrolment=enrolment, module=quiz.module)
-    return attempt, True
+    return items
 
 
 def _locked_own_attempt(*, user, attempt_id: int) -> Attempt:

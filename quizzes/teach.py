@@ -4,8 +4,6 @@ Every page checks that the caller teaches the quiz's course (staff may do everyt
 services check it again, since they are the way in for every caller.
 """
 
-import random
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,7 +14,7 @@ from courses.models import Enrolment, Module
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 
 from . import forms, selectors, services
-from .models import Attempt, AttemptQuestion, Choice, Question, Quiz, QuizOverride
+from .models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride
 
 
 def _taught_quiz(request, quiz_id) -> Quiz:
@@ -222,28 +220,9 @@ def slot_change(request, quiz_id, slot_id):
 def quiz_preview(request, quiz_id):
     """The quiz as a learner sees it: questions drawn and shuffled, nothing saved."""
     quiz = _taught_quiz(request, quiz_id)
-    rng = random.Random()
-    drawn = services.draw_questions(quiz, rng)
-    choices: dict[int, list[Choice]] = {}
-    for choice in Choice.objects.filter(question__in=[q for q, _ in drawn]).order_by("position"):
-        choices.setdefault(choice.question_id, []).append(choice)
     # An unsaved attempt with its frozen questions, viewed as its learner would.
     attempt = Attempt(quiz=quiz, user=request.user, number=1)
-    items = []
-    for position, (question, points) in enumerate(drawn, start=1):
-        order, options = services.freeze_layout(
-            question, choices.get(question.id, []), shuffle=quiz.shuffle_choices, rng=rng
-        )
-        items.append(
-            AttemptQuestion(
-                attempt=attempt,
-                position=position,
-                question=question,
-                points=points,
-                choice_order=order,
-                options=options,
-            )
-        )
+    items = services.attempt_questions_draw(attempt=attempt)
     view = selectors.attempt_view_of_items(attempt=attempt, items=items, user=request.user)
     rules = selectors.quiz_settings_for(quiz=quiz, user=None)
     return render(

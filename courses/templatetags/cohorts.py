@@ -3,15 +3,10 @@
 from django import template
 from django.http import QueryDict
 
+from courses.selectors import CELL_STATUS_LABELS
+
 register = template.Library()
 
-STATUS_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "passed": "Passed",
-    "failed": "Failed",
-    "overdue": "Overdue",
-}
 # The ACGME's own short forms, so six competency columns fit beside the modules.
 COMPETENCY_ABBREVIATIONS = {
     "patient_care": "PC",
@@ -33,7 +28,7 @@ def percent(share) -> str:
 
 @register.filter
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return CELL_STATUS_LABELS.get(status, status)
 
 
 @register.filter

@@ -1,0 +1,23 @@
+"""Shared by the benchmarks that need their own PostgreSQL database."""
+
+from django.db import connection
+
+
+def create_database() -> None:
+    """Create the benchmark's PostgreSQL database if it does not exist yet."""
+    import psycopg
+
+    if connection.vendor != "postgresql":
+        return
+    params = connection.settings_dict
+    name = params["NAME"]
+    with psycopg.connect(
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+        user=params["USER"],
+        password=params["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')

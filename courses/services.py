@@ -16,7 +16,7 @@ from django.core.files import File
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from lms.db import objects_update
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 from .models import (
@@ -76,76 +77,146 @@ def lesson_complete(*, user, lesson: Lesson) -> LessonProgress:
     return progress
 
 
-def _quiz_score(attempts: list, method: str):
+def _quiz_score(percents: list, method: str):
     """The module's quiz score by the quiz's grading method, from graded attempts in order."""
     from quizzes.models import Quiz
 
-    scores = [a.percent for a in attempts]
-    if not scores:
+    if not percents:
         return None
     if method == Quiz.GradingMethod.AVERAGE:
-        return sum(scores) / len(scores)
+        return sum(percents) / len(percents)
     if method == Quiz.GradingMethod.FIRST:
-        return scores[0]
+        return percents[0]
     if method == Quiz.GradingMethod.LAST:
-        return scores[-1]
-    return max(scores)
+        return percents[-1]
+    return max(percents)
 
 
 # No savepoint of its own: it runs inside the caller's transaction (grading, reading a lesson);
 # an error here fails that whole write, and the savepoint's two round trips are saved.
 @transaction.atomic(savepoint=False)
 def module_progress_refresh(*, enrolment: Enrolment, module: Module) -> ModuleProgress:
-    """Recompute one module's progress row from lessons read and graded attempts.
+    """Recompute one module's progress row from lessons read and graded attempts."""
+    return modules_progress_refresh(pairs=[(enrolment, module)])[0]
+
+
+@transaction.atomic(savepoint=False)
+def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[ModuleProgress]:
+    """Recompute the progress rows of these (enrolment, module) pairs, in the same order.
 
     A module is passed when every lesson is read and every quiz's score, by its grading
     method, reaches the quiz's pass mark. Then the course may be complete.
+
+    The same eight queries for one pair or a worker's batch of graded attempts, whatever the
+    modules hold: the progress rows, lessons, lessons read, quizzes, the learners' attempts
+    (only the columns the rules need) and one write.
     """
     from quizzes.models import Attempt, Quiz
 
-    progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
-        enrolment=enrolment, module=module
+    enrolment_ids = {e.pk for e, _ in pairs}
+    module_ids = {m.pk for _, m in pairs}
+    rows = _progress_rows_locked(pairs)
+    lessons_total = dict(
+        Lesson.objects.filter(module_id__in=module_ids)
+        .values_list("module_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    # Three queries, whatever the module holds: lessons (with the learner's reads), quizzes,
-    # and the learner's attempts at them, only the columns the rules need.
-    lessons = Lesson.objects.filter(module_id=module.pk).aggregate(
-        total=Count("id"),
-        read=Count(
-            "id",
-            filter=Exists(
-                LessonProgress.objects.filter(enrolment_id=enrolment.pk, lesson_id=OuterRef("pk"))
-            ),
-        ),
-    )
-    read = lessons["read"]
-    quizzes = list(
-        Quiz.objects.filter(module_id=module.pk).values_list(
-            "id", "grading_method", "pass_mark_percent"
+    lessons_read = {
+        (enrolment_id, module_id): n
+        for enrolment_id, module_id, n in LessonProgress.objects.filter(
+            enrolment_id__in=enrolment_ids, lesson__module_id__in=module_ids
         )
-    )
-    attempts: dict[int, list[Attempt]] = {quiz_id: [] for quiz_id, _, _ in quizzes}
-    for attempt in (
-        Attempt.objects.filter(user_id=enrolment.user_id, quiz_id__in=list(attempts))
-        .only("id", "quiz_id", "number", "state", "percent", "passed", "submitted_at")
+        .values_list("enrolment_id", "lesson__module_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    quizzes: dict[int, list[tuple]] = {module_id: [] for module_id in module_ids}
+    for quiz_id, module_id, method, pass_mark in Quiz.objects.filter(
+        module_id__in=module_ids
+    ).values_list("id", "module_id", "grading_method", "pass_mark_percent"):
+        quizzes[module_id].append((quiz_id, method, pass_mark))
+    attempts: dict[tuple[int, int], list[tuple]] = {}
+    for row in (
+        Attempt.objects.filter(
+            user_id__in={e.user_id for e, _ in pairs},
+            quiz_id__in=[q[0] for qs in quizzes.values() for q in qs],
+        )
+        .values_list("user_id", "quiz_id", "state", "percent", "passed", "submitted_at", "id")
         .order_by("number")
     ):
-        attempts[attempt.quiz_id].append(attempt)
+        attempts.setdefault(row[:2], []).append(row[2:])
+
+    now = timezone.now()
+    for enrolment, module in pairs:
+        _progress_recompute(
+            rows[enrolment.pk, module.pk],
+            lessons_total=lessons_total.get(module.pk, 0),
+            lessons_read=lessons_read.get((enrolment.pk, module.pk), 0),
+            quizzes=[
+                (method, pass_mark, attempts.get((enrolment.user_id, quiz_id), []))
+                for quiz_id, method, pass_mark in quizzes[module.pk]
+            ],
+            now=now,
+        )
+    progress = [rows[e.pk, m.pk] for e, m in pairs]
+    objects_update(progress, PROGRESS_FIELDS)
+
+    # A required module that is not passed keeps the course from completing: the check
+    # could only say no. An optional one may still be the last thing a learner did.
+    enrolments_completion_check(
+        enrolments=[
+            enrolment
+            for (enrolment, module), row in zip(pairs, progress, strict=True)
+            if row.status == ModuleProgress.Status.PASSED or not module.required
+        ]
+    )
+    return progress
+
+
+def _progress_rows_locked(pairs) -> dict[tuple[int, int], ModuleProgress]:
+    """The pairs' progress rows, locked in id order; rows missing (a module added after
+    enrolment) are created first."""
+
+    enrolment_ids, module_ids = {e.pk for e, _ in pairs}, {m.pk for _, m in pairs}
+
+    def locked():
+        return {
+            (p.enrolment_id, p.module_id): p
+            for p in ModuleProgress.objects.select_for_update()
+            .filter(enrolment_id__in=enrolment_ids, module_id__in=module_ids)
+            .order_by("pk")
+        }
+
+    rows = locked()
+    missing = [(e, m) for e, m in pairs if (e.pk, m.pk) not in rows]
+    if missing:
+        ModuleProgress.objects.bulk_create(
+            [ModuleProgress(enrolment=e, module=m) for e, m in missing], ignore_conflicts=True
+        )
+        rows = locked()
+    return rows
+
+
+def _progress_recompute(progress: ModuleProgress, *, lessons_total, lessons_read, quizzes, now):
+    """Set one progress row's fields from its module's lessons and quizzes.
+
+    `quizzes`: (grading method, pass mark, the learner's attempts in order), each attempt as
+    (state, percent, passed, submitted_at, id).
+    """
+    from quizzes.models import Attempt
 
     all_quizzes_passed, any_quiz_failed = True, False
     scores, attempts_count, best, last_graded = [], 0, None, None
-    for quiz_id, grading_method, pass_mark_percent in quizzes:
-        learner_attempts = attempts[quiz_id]
-        graded = [a for a in learner_attempts if a.state == Attempt.State.GRADED]
+    for grading_method, pass_mark_percent, learner_attempts in quizzes:
+        graded = [a for a in learner_attempts if a[0] == Attempt.State.GRADED]
         attempts_count += len(learner_attempts)
         for a in graded:
-            if last_graded is None or (a.submitted_at, a.id) > (
-                last_graded.submitted_at,
-                last_graded.id,
-            ):
+            if last_graded is None or (a[3], a[4]) > (last_graded[3], last_graded[4]):
                 last_graded = a
-        score = _quiz_score(graded, grading_method)
+        score = _quiz_score([a[1] for a in graded], grading_method)
         if graded:
-            top = max(a.percent for a in graded)
+            top = max(a[1] for a in graded)
             best = top if best is None else max(best, top)
         if score is None or score < pass_mark_percent:
             all_quizzes_passed = False
@@ -154,34 +225,26 @@ def module_progress_refresh(*, enrolment: Enrolment, module: Module) -> ModulePr
         if score is not None:
             scores.append(score)
 
-    now = timezone.now()
-    if read == lessons["total"] and all_quizzes_passed:
+    if lessons_read == lessons_total and all_quizzes_passed:
         status = ModuleProgress.Status.PASSED
     elif any_quiz_failed:
         status = ModuleProgress.Status.FAILED
-    elif read or attempts_count:
+    elif lessons_read or attempts_count:
         status = ModuleProgress.Status.IN_PROGRESS
     else:
         status = ModuleProgress.Status.NOT_STARTED
 
-    progress.lessons_read = read
+    progress.lessons_read = lessons_read
     progress.attempts_count = attempts_count
     progress.score_percent = round(sum(scores) / len(scores), 2) if scores else None
     progress.best_score_percent = best
-    progress.last_attempt_passed = last_graded.passed if last_graded is not None else None
+    progress.last_attempt_passed = last_graded[2] if last_graded is not None else None
     if status != ModuleProgress.Status.PASSED:
         progress.passed_at = None
     elif progress.passed_at is None:
         progress.passed_at = now
     progress.status = status
     progress.last_activity_at = now
-    progress.save(update_fields=PROGRESS_FIELDS)
-
-    # A required module that is not passed keeps the course from completing: the check
-    # could only say no. An optional one may still be the last thing a learner did.
-    if status == ModuleProgress.Status.PASSED or not module.required:
-        enrolment_completion_check(enrolment=enrolment)
-    return progress
 
 
 PROGRESS_FIELDS = [
@@ -202,35 +265,57 @@ def enrolment_completion_check(*, enrolment: Enrolment) -> bool:
 
     Completion is final: a later failed attempt on an optional module does not undo it.
     """
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.status == Enrolment.Status.COMPLETED:
-        return False
-    is_passed = Exists(
-        ModuleProgress.objects.filter(
-            enrolment_id=enrolment.pk, module_id=OuterRef("pk"), status=ModuleProgress.Status.PASSED
-        )
-    )
-    counts = Module.objects.filter(course_id=enrolment.course_id).aggregate(
-        n_modules=Count("id"),
-        n_passed=Count("id", filter=is_passed),
-        n_required=Count("id", filter=Q(required=True)),
-        n_required_passed=Count("id", filter=Q(required=True) & is_passed),
-    )
-    # A course whose modules are all optional is complete when all of them are passed.
-    if counts["n_required"]:
-        complete = counts["n_required_passed"] == counts["n_required"]
-    else:
-        complete = counts["n_passed"] == counts["n_modules"]
-    if not complete:
-        return False
-    enrolment.status = Enrolment.Status.COMPLETED
-    enrolment.completed_at = timezone.now()
-    enrolment.save(update_fields=["status", "completed_at"])
+    return enrolment.pk in enrolments_completion_check(enrolments=[enrolment])
 
+
+@transaction.atomic(savepoint=False)
+def enrolments_completion_check(*, enrolments: list[Enrolment]) -> set[int]:
+    """`enrolment_completion_check` for many enrolments in three queries; returns the ids of
+    those it completed."""
+    if not enrolments:
+        return set()
+    open_enrolments = list(
+        Enrolment.objects.select_for_update()
+        .filter(pk__in={e.pk for e in enrolments})
+        .exclude(status=Enrolment.Status.COMPLETED)
+        .order_by("pk")
+    )
+    if not open_enrolments:
+        return set()
+    modules = {
+        course_id: (n_modules, n_required)
+        for course_id, n_modules, n_required in Module.objects.filter(
+            course_id__in={e.course_id for e in open_enrolments}
+        )
+        .values_list("course_id")
+        .annotate(n_modules=Count("id"), n_required=Count("id", filter=Q(required=True)))
+        .order_by()
+    }
+    passed = {
+        enrolment_id: (n_passed, n_required_passed)
+        for enrolment_id, n_passed, n_required_passed in ModuleProgress.objects.filter(
+            enrolment_id__in=[e.pk for e in open_enrolments],
+            status=ModuleProgress.Status.PASSED,
+        )
+        .values_list("enrolment_id")
+        .annotate(n=Count("id"), n_required=Count("id", filter=Q(module__required=True)))
+        .order_by()
+    }
     from certificates.services import certificate_request
 
-    certificate_request(enrolment=enrolment)
-    return True
+    completed = set()
+    for enrolment in open_enrolments:
+        n_modules, n_required = modules.get(enrolment.course_id, (0, 0))
+        n_passed, n_required_passed = passed.get(enrolment.pk, (0, 0))
+        # A course whose modules are all optional is complete when all of them are passed.
+        if not (n_required_passed == n_required if n_required else n_passed == n_modules):
+            continue
+        enrolment.status = Enrolment.Status.COMPLETED
+        enrolment.completed_at = timezone.now()
+        enrolment.save(update_fields=["status", "completed_at"])
+        certificate_request(enrolment=enrolment)
+        completed.add(enrolment.pk)
+    return completed
 
 
 # --- cohorts ------------------------------------------------------------------------------------

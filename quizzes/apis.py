@@ -305,7 +305,8 @@ class AttemptResponseApi(APIView):
 class AttemptSubmitApi(APIView):
     @extend_schema(request=None, responses={202: AttemptDetailOutput})
     def post(self, request, attempt_id: int):
-        attempt = services.attempt_submit(user=request.user, attempt_id=attempt_id)
+        services.attempt_submit(user=request.user, attempt_id=attempt_id)
+        attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
         return Response(
             attempt_payload(attempt=attempt, user=request.user), status=status.HTTP_202_ACCEPTED
         )

@@ -1,20 +1,25 @@
 """Writes for quizzes: starting, answering, submitting and grading attempts; overrides."""
 
+import logging
 import random
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from courses.models import Enrolment
-from courses.services import enrolment_for, module_progress_refresh
+from courses.services import enrolment_for, module_progress_refresh, modules_progress_refresh
+from lms.db import objects_update, rows_update
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 from .grading import AnswerKey, grade_response, parse_number
 from .models import Attempt, AttemptQuestion, Choice, Question, Quiz, QuizOverride
 from .selectors import is_course_instructor, quiz_settings_for
+
+logger = logging.getLogger(__name__)
 
 # Answers that reach the server this long after the deadline still count (network, clocks).
 DEADLINE_GRACE = timedelta(seconds=30)
@@ -331,58 +336,75 @@ def attempt_save_response(*, user, attempt_id: int, question_id: int, response) 
     return item
 
 
-@transaction.atomic
-def attempt_submit(*, user, attempt_id: int, responses: dict[int, object] | None = None) -> Attempt:
+def attempt_submit(*, user, attempt_id: int, responses: dict[int, object] | None = None) -> None:
     """Submit an attempt, optionally saving final answers first; grading runs in a worker.
 
-    All answers are checked before any is stored: a bad one leaves the attempt as it was.
+    All final answers are checked before any is stored: a bad one leaves the attempt as it
+    was. The submit itself is one conditional UPDATE: of two racing submits only one matches,
+    and the end of a timed quiz, a whole cohort at once, costs one statement per learner.
+    Final answers stored just before time ran out stay stored, and the attempt is submitted
+    with them by the overdue sweep.
     """
-    attempt = _locked_own_attempt(user=user, attempt_id=attempt_id)
     now = timezone.now()
-    _check_answerable(attempt, now)
     if responses:
-        items = {i.question_id: i for i in attempt.questions.select_related("question")}
-        missing = [qid for qid in responses if qid not in items]
-        if missing:
-            raise NotFound(
-                "Those questions are not part of this attempt.",
-                code="question_not_in_attempt",
-                details={"question_ids": missing},
-            )
-        checked = {
-            qid: (validate_response(items[qid], r) if r is not None else None)
-            for qid, r in responses.items()
-        }
-        for qid, response in checked.items():
-            if response != items[qid].response:
-                _store_response(items[qid], response, now)
-    return _mark_submitted(attempt, now, by_system=False)
+        _final_responses_store(user=user, attempt_id=attempt_id, responses=responses, now=now)
+    submitted = (
+        Attempt.objects.filter(pk=attempt_id, user=user, state=Attempt.State.IN_PROGRESS)
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=now - DEADLINE_GRACE))
+        .update(state=Attempt.State.SUBMITTED, submitted_at=now, submitted_by_system=False)
+    )
+    if not submitted:
+        # Nothing matched: say why. Someone else's attempt is reported as missing.
+        attempt = Attempt.objects.filter(pk=attempt_id, user=user).first()
+        if attempt is None:
+            raise NotFound("No such attempt.")
+        _check_answerable(attempt, now)
+        raise Conflict("This attempt can no longer be submitted.", code="attempt_closed")
+    _enqueue_grading(attempt_id)
 
 
-def _mark_submitted(attempt: Attempt, now, *, by_system: bool) -> Attempt:
-    attempt.state = Attempt.State.SUBMITTED
-    attempt.submitted_at = now
-    attempt.submitted_by_system = by_system
-    attempt.save(update_fields=["state", "submitted_at", "submitted_by_system"])
-    _enqueue_grading(attempt.id)
-    return attempt
+@transaction.atomic
+def _final_responses_store(*, user, attempt_id: int, responses: dict[int, object], now) -> None:
+    attempt = _locked_own_attempt(user=user, attempt_id=attempt_id)
+    _check_answerable(attempt, now)
+    items = {i.question_id: i for i in attempt.questions.select_related("question")}
+    missing = [qid for qid in responses if qid not in items]
+    if missing:
+        raise NotFound(
+            "Those questions are not part of this attempt.",
+            code="question_not_in_attempt",
+            details={"question_ids": missing},
+        )
+    checked = {
+        qid: (validate_response(items[qid], r) if r is not None else None)
+        for qid, r in responses.items()
+    }
+    for qid, response in checked.items():
+        if response != items[qid].response:
+            _store_response(items[qid], response, now)
 
 
 @transaction.atomic
 def attempts_submit_overdue(*, now=None) -> int:
     """Submit, with the answers saved so far, every open attempt past its deadline and grace."""
     now = now or timezone.now()
-    overdue = Attempt.objects.select_for_update(skip_locked=True).filter(
-        state=Attempt.State.IN_PROGRESS, deadline__lt=now - DEADLINE_GRACE
+    overdue = list(
+        Attempt.objects.select_for_update(skip_locked=True)
+        .filter(state=Attempt.State.IN_PROGRESS, deadline__lt=now - DEADLINE_GRACE)
+        .values_list("id", flat=True)
     )
-    count = 0
-    for attempt in overdue:
-        _mark_submitted(attempt, now, by_system=True)
-        count += 1
-    return count
+    Attempt.objects.filter(pk__in=overdue).update(
+        state=Attempt.State.SUBMITTED, submitted_at=now, submitted_by_system=True
+    )
+    for attempt_id in overdue:
+        _enqueue_grading(attempt_id)
+    return len(overdue)
 
 
 # --- grading ----------------------------------------------------------------------------------
+
+# At most this many waiting attempts are graded in one pass (`attempts_grade_waiting`).
+GRADING_BATCH = 50
 
 
 def answer_keys(question_ids) -> dict[int, list[AnswerKey]]:
@@ -409,27 +431,54 @@ def answer_keys(question_ids) -> dict[int, list[AnswerKey]]:
     return keys
 
 
-def _scores_store(items: list[AttemptQuestion]) -> None:
-    """Write every item's score and fraction in one statement."""
-    if connection.vendor != "postgresql":
-        AttemptQuestion.objects.bulk_update(items, ["score", "fraction"])
-        return
-    # bulk_update builds a CASE expression per row in Python, which was most of the time a
-    # worker spent grading an attempt; one UPDATE from arrays does the same in the database.
-    table = AttemptQuestion._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS item SET score = v.score, fraction = v.fraction "  # noqa: S608 (table name from the model)
-            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, score, fraction) "
-            "WHERE item.id = v.id",
-            [[i.pk for i in items], [i.score for i in items], [i.fraction for i in items]],
-        )
+class _Item(NamedTuple):
+    """An attempt's question, as much of it as scoring reads."""
+
+    id: int
+    attempt_id: int
+    question_id: int
+    type: str
+    case_sensitive: bool
+    points: Decimal
+    options: list
+    response: dict | None
 
 
-def _finalise(attempt: Attempt, items: list[AttemptQuestion], now) -> Attempt:
-    """Totals, pass or fail, `graded`, then the learner's progress (by the grading method)."""
-    total = sum((i.score or Decimal("0") for i in items), Decimal("0"))
-    max_total = sum((i.points for i in items), Decimal("0"))
+_ITEM_COLUMNS = (
+    "id",
+    "attempt_id",
+    "question_id",
+    "question__type",
+    "question__case_sensitive",
+    "points",
+    "options",
+    "response",
+)
+ATTEMPT_GRADE_FIELDS = ["score", "max_score", "percent", "passed", "state", "graded_at"]
+
+
+def _item_score(item: _Item, keys: dict[int, list[AnswerKey]]):
+    """(score, fraction) of one question; (None, None) for a description or an answered essay
+    (an instructor scores it)."""
+    if item.type == Question.Type.ESSAY:
+        if (item.response or {}).get("text", "").strip():
+            return None, None
+        return Decimal("0.00"), Decimal("0")  # nothing to read
+    result = grade_response(
+        question_type=item.type,
+        answers=keys.get(item.question_id, []),
+        response=item.response,
+        points=item.points,
+        case_sensitive=item.case_sensitive,
+        options=item.options,
+    )
+    return (result.score, result.fraction) if result else (None, None)
+
+
+def _attempt_totals(attempt: Attempt, scored: list[tuple[Decimal | None, Decimal]], now) -> None:
+    """Total, percent, pass or fail from (score, points) per question; the attempt is graded."""
+    total = sum((score or Decimal("0") for score, _ in scored), Decimal("0"))
+    max_total = sum((points for _, points in scored), Decimal("0"))
     percent = (total / max_total * 100).quantize(Decimal("0.01")) if max_total else Decimal("0")
     attempt.score = total
     attempt.max_score = max_total
@@ -437,59 +486,125 @@ def _finalise(attempt: Attempt, items: list[AttemptQuestion], now) -> Attempt:
     attempt.passed = percent >= attempt.quiz.pass_mark_percent
     attempt.state = Attempt.State.GRADED
     attempt.graded_at = now
-    attempt.save(update_fields=["score", "max_score", "percent", "passed", "state", "graded_at"])
-    enrolment = Enrolment.objects.get(
-        user_id=attempt.user_id, course_id=attempt.quiz.module.course_id
+
+
+def _progress_after_grading(attempts: list[Attempt]) -> None:
+    """The learners' module progress follows their graded attempts (by the grading method)."""
+    if not attempts:
+        return
+    enrolments = {
+        (e.user_id, e.course_id): e
+        for e in Enrolment.objects.filter(
+            user_id__in={a.user_id for a in attempts},
+            course_id__in={a.quiz.module.course_id for a in attempts},
+        )
+    }
+    pairs = {}
+    for attempt in attempts:
+        module = attempt.quiz.module
+        enrolment = enrolments.get((attempt.user_id, module.course_id))
+        if enrolment is not None:  # unenrolled since: the attempt is graded, no progress kept
+            pairs[enrolment.pk, module.pk] = (enrolment, module)
+    if pairs:
+        modules_progress_refresh(pairs=list(pairs.values()))
+
+
+def _attempts_grade(attempts: list[Attempt]) -> set[int]:
+    """Score, total and mark graded these locked, submitted attempts, then update progress.
+
+    The same dozen queries for one attempt or a batch of them. Answered essays wait for an
+    instructor: such an attempt goes to `needs_review` with every other question scored.
+    An attempt whose scoring fails in a batch is left out (and logged) so that it cannot hold
+    back the others; its own task grades it alone and reports the error. Returns the ids of
+    the attempts graded or sent to review.
+    """
+    items: dict[int, list[_Item]] = {a.pk: [] for a in attempts}
+    for row in (
+        AttemptQuestion.objects.filter(attempt_id__in=list(items))
+        .values_list(*_ITEM_COLUMNS)
+        .order_by("attempt_id", "position")
+    ):
+        items[row[1]].append(_Item._make(row))
+    keys = answer_keys({i.question_id for rows in items.values() for i in rows})
+
+    now = timezone.now()
+    done, scored_items, scores = [], [], []
+    for attempt in attempts:
+        try:
+            scored = [_item_score(item, keys) for item in items[attempt.pk]]
+        except Exception:
+            if len(attempts) == 1:
+                raise
+            logger.exception("Attempt %s could not be graded with others", attempt.pk)
+            continue
+        waiting = any(
+            score is None and item.type == Question.Type.ESSAY
+            for item, (score, _) in zip(items[attempt.pk], scored, strict=True)
+        )
+        if waiting:
+            attempt.state = Attempt.State.NEEDS_REVIEW
+        else:
+            _attempt_totals(
+                attempt,
+                [(s, i.points) for i, (s, _) in zip(items[attempt.pk], scored, strict=True)],
+                now,
+            )
+        done.append(attempt)
+        scored_items += items[attempt.pk]
+        scores += scored
+    rows_update(
+        AttemptQuestion,
+        [i.id for i in scored_items],
+        {"score": [s for s, _ in scores], "fraction": [f for _, f in scores]},
     )
-    module_progress_refresh(enrolment=enrolment, module=attempt.quiz.module)
-    return attempt
+    objects_update(done, ATTEMPT_GRADE_FIELDS)
+    _progress_after_grading([a for a in done if a.state == Attempt.State.GRADED])
+    return {a.pk for a in done}
+
+
+def _locked_for_grading():
+    # Only the attempt rows are locked: a join would also lock the quiz and module, and every
+    # worker grading that quiz would queue behind the first.
+    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz__module")
 
 
 @transaction.atomic
 def attempt_grade(*, attempt_id: int) -> Attempt | None:
     """Grade a submitted attempt and update the learner's progress. Safe to run twice.
 
-    Answered essays wait for an instructor: the attempt goes to `needs_review` with every
-    other question scored, and `attempt_question_grade` finishes it.
+    Waits for a worker that holds the attempt. Answered essays wait for an instructor: the
+    attempt goes to `needs_review`, and `attempt_question_grade` finishes it.
     """
-    attempt = (
-        Attempt.objects.select_for_update()
-        .select_related("quiz__module")
-        .filter(pk=attempt_id)
-        .first()
-    )
+    attempt = _locked_for_grading().filter(pk=attempt_id).first()
     if attempt is None or attempt.state != Attempt.State.SUBMITTED:
         return attempt  # gone, not yet submitted, or graded already: nothing to do
+    _attempts_grade([attempt])
+    return attempt
 
-    items = list(attempt.questions.select_related("question"))
-    keys = answer_keys(i.question_id for i in items)
-    waiting = False
-    for item in items:
-        question = item.question
-        if question.type == Question.Type.ESSAY:
-            if (item.response or {}).get("text", "").strip():
-                item.score = item.fraction = None
-                waiting = True
-            else:
-                item.score, item.fraction = Decimal("0.00"), Decimal("0")  # nothing to read
-            continue
-        result = grade_response(
-            question_type=question.type,
-            answers=keys.get(question.id, []),
-            response=item.response,
-            points=item.points,
-            case_sensitive=question.case_sensitive,
-            options=item.options,
+
+def attempts_grade_waiting(*, attempt_id: int, limit: int = GRADING_BATCH) -> None:
+    """Grade this attempt together with other submitted attempts still waiting for a worker.
+
+    At the end of a timed quiz a whole cohort submits within seconds; graded together, fifty
+    attempts cost about the queries of one. Every attempt's own task still runs: it finds its
+    attempt graded by an earlier pass, or takes it into its own pass, or, when another
+    worker's pass holds it, waits for that pass (`attempt_grade`). No task ends before its
+    own attempt is graded.
+    """
+    state = Attempt.objects.filter(pk=attempt_id).values_list("state", flat=True).first()
+    if state != Attempt.State.SUBMITTED:
+        return  # graded by an earlier pass (or by hand, or gone): the common case under load
+    with transaction.atomic():
+        batch = list(
+            Attempt.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("quiz__module")
+            .filter(Q(pk=attempt_id) | Q(state=Attempt.State.SUBMITTED))
+            .order_by("submitted_at", "pk")[:limit]
         )
-        item.score = result.score if result else None
-        item.fraction = result.fraction if result else None
-    _scores_store(items)
-
-    if waiting:
-        attempt.state = Attempt.State.NEEDS_REVIEW
-        attempt.save(update_fields=["state"])
-        return attempt
-    return _finalise(attempt, items, timezone.now())
+        graded = _attempts_grade([a for a in batch if a.state == Attempt.State.SUBMITTED])
+    own = next((a for a in batch if a.pk == attempt_id), None)
+    if own is None or (own.pk not in graded and own.state == Attempt.State.SUBMITTED):
+        attempt_grade(attempt_id=attempt_id)
 
 
 @transaction.atomic
@@ -502,7 +617,7 @@ def attempt_question_grade(
     progress follows. Scoring a graded attempt's essay again regrades it.
     """
     attempt = (
-        Attempt.objects.select_for_update()
+        Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz__module__course")
         .filter(pk=attempt_id)
         .first()
@@ -546,7 +661,10 @@ def attempt_question_grade(
     item.save(update_fields=["score", "fraction", "comment", "graded_by", "graded_by_hand_at"])
     if any(i.score is None and i.question.takes_answer for i in items):
         return attempt
-    return _finalise(attempt, items, now)
+    _attempt_totals(attempt, [(i.score, i.points) for i in items], now)
+    attempt.save(update_fields=ATTEMPT_GRADE_FIELDS)
+    _progress_after_grading([attempt])
+    return attempt
 
 
 def attempts_stuck_in_submitted(*, older_than) -> list[int]:

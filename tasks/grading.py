@@ -1,8 +1,9 @@
-from quizzes.services import attempt_grade
+from quizzes.services import attempts_grade_waiting
 
 from .base import lms_task
 
 
 @lms_task(soft_time_limit=60, time_limit=90)
 def grade_attempt(attempt_id: int) -> None:
-    attempt_grade(attempt_id=attempt_id)
+    """Grade the attempt, and with it others waiting (see `attempts_grade_waiting`)."""
+    attempts_grade_waiting(attempt_id=attempt_id)

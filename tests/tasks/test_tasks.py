@@ -33,7 +33,9 @@ def _submitted_attempt(learner, course) -> Attempt:
     enrol(learner, course)
     quiz = course.modules.first().quizzes.get()
     attempt, _ = attempt_start(user=learner, quiz=quiz)
-    return attempt_submit(user=learner, attempt_id=attempt.id, responses=right_answers(attempt))
+    attempt_submit(user=learner, attempt_id=attempt.id, responses=right_answers(attempt))
+    attempt.refresh_from_db()
+    return attempt
 
 
 def _completed_enrolment(learner, course) -> Enrolment:

@@ -1,0 +1,47 @@
+"""Database helpers the services share."""
+
+from django.db import connection
+
+
+def rows_update(model, pks: list, values: dict[str, list]) -> None:
+    """Set each row's columns to its own values in one statement: `values` maps a field name
+    to a list holding one value per primary key in `pks`.
+
+    On PostgreSQL the values travel as one array per column (`UPDATE ... FROM unnest`).
+    Django's `bulk_update` builds a CASE expression per row and field in Python, which cost a
+    grading worker more than the grading itself; other databases still get it.
+    """
+    if not pks:
+        return
+    if connection.vendor != "postgresql":
+        columns = zip(pks, *values.values(), strict=True)
+        rows = [model(pk=pk, **dict(zip(values, row, strict=True))) for pk, *row in columns]
+        model._base_manager.bulk_update(rows, list(values))
+        return
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in values)]
+    arrays = [pks, *values.values()]
+    arrays = [
+        [column.get_db_prep_save(value, connection) for value in array]
+        for column, array in zip(columns, arrays, strict=True)
+    ]
+    quote = connection.ops.quote_name
+    names = [quote(column.column) for column in columns]
+    sets = ", ".join(f"{name} = v.{name}" for name in names[1:])
+    unnest = ", ".join(f"%s::{column.cast_db_type(connection)}[]" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} AS t SET {sets} "  # noqa: S608 (names from the model)
+            f"FROM unnest({unnest}) AS v({', '.join(names)}) WHERE t.{names[0]} = v.{names[0]}",
+            arrays,
+        )
+
+
+def objects_update(objs: list, fields: list[str]) -> None:
+    """Write `fields` of these saved instances of one model in one statement (`rows_update`)."""
+    if objs:
+        rows_update(
+            type(objs[0]),
+            [obj.pk for obj in objs],
+            {name: [getattr(obj, name) for obj in objs] for name in fields},
+        )

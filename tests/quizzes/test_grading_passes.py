@@ -1,0 +1,154 @@
+"""Grading passes: a worker's task grades its own attempt together with the others waiting."""
+
+import logging
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import ModuleProgress
+from quizzes.models import Attempt, AttemptQuestion
+from quizzes.services import (
+    attempt_grade,
+    attempt_save_response,
+    attempt_start,
+    attempt_submit,
+    attempts_grade_waiting,
+)
+from tests.factories import UserFactory, enrol
+from tests.quizzes.builders import quiz_of_every_type, right_response, wrong_response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quiz(course):
+    return course.modules.first().quizzes.get()
+
+
+@pytest.fixture
+def residents(db):
+    return [UserFactory(username=f"resident{n}", full_name=f"Resident {n}") for n in range(8)]
+
+
+def _submitted(user, quiz, respond=right_response) -> Attempt:
+    enrol(user, quiz.module.course)
+    attempt, _ = attempt_start(user=user, quiz=quiz)
+    for item in attempt.questions.select_related("question"):
+        response = respond(item)
+        if response is not None:
+            attempt_save_response(
+                user=user, attempt_id=attempt.id, question_id=item.question_id, response=response
+            )
+    attempt_submit(user=user, attempt_id=attempt.id)
+    return attempt
+
+
+def _outcome(attempt: Attempt):
+    """What grading decided for an attempt, in terms that do not depend on which one it is."""
+    attempt.refresh_from_db()
+    items = AttemptQuestion.objects.filter(attempt=attempt).order_by("question_id")
+    progress = ModuleProgress.objects.get(
+        enrolment__user_id=attempt.user_id, module=attempt.quiz.module
+    )
+    return (
+        attempt.state,
+        attempt.score,
+        attempt.percent,
+        attempt.passed,
+        [(i.question_id, i.score, i.fraction) for i in items],
+        (progress.status, progress.score_percent, progress.attempts_count),
+    )
+
+
+def test_one_pass_grades_every_waiting_attempt_as_grading_each_alone_would(
+    quiz, instructor, residents
+):
+    quiz_of_every_type(quiz, instructor, essay_too=False)
+    responses = [right_response, wrong_response, right_response]
+    together = [_submitted(r, quiz, f) for r, f in zip(residents[:3], responses, strict=True)]
+    alone = [_submitted(r, quiz, f) for r, f in zip(residents[3:6], responses, strict=True)]
+    # The alone ones first, each by itself; then one task's pass takes the three others.
+    for attempt in alone:
+        attempt_grade(attempt_id=attempt.id)
+
+    attempts_grade_waiting(attempt_id=together[0].id)
+
+    outcomes = [_outcome(a) for a in together]
+    assert outcomes == [_outcome(a) for a in alone]
+    assert [(state, passed) for state, _, _, passed, _, _ in outcomes] == [
+        (Attempt.State.GRADED, True),
+        (Attempt.State.GRADED, False),
+        (Attempt.State.GRADED, True),
+    ]
+
+
+def test_a_pass_costs_the_same_queries_for_one_attempt_as_for_five(quiz, residents):
+    first = _submitted(residents[0], quiz)
+    with CaptureQueriesContext(connection) as one:
+        attempts_grade_waiting(attempt_id=first.id)
+    five = [_submitted(r, quiz) for r in residents[1:6]]
+    with CaptureQueriesContext(connection) as many:
+        attempts_grade_waiting(attempt_id=five[0].id)
+
+    assert Attempt.objects.filter(state=Attempt.State.GRADED).count() == 6
+    assert len(many) == len(one)
+
+
+def test_a_task_whose_attempt_is_beyond_the_pass_still_ends_with_it_graded(quiz, residents):
+    oldest, middle, newest = (_submitted(r, quiz) for r in residents[:3])
+
+    attempts_grade_waiting(attempt_id=newest.id, limit=1)
+
+    states = dict(Attempt.objects.values_list("id", "state"))
+    assert states[oldest.id] == states[newest.id] == Attempt.State.GRADED
+    assert states[middle.id] == Attempt.State.SUBMITTED  # its own task grades it
+
+
+def test_a_task_whose_attempt_is_graded_already_does_nothing(quiz, residents):
+    attempt = _submitted(residents[0], quiz)
+    attempt_grade(attempt_id=attempt.id)
+    waiting = _submitted(residents[1], quiz)
+
+    with CaptureQueriesContext(connection) as queries:
+        attempts_grade_waiting(attempt_id=attempt.id)
+
+    assert len(queries) == 1
+    assert Attempt.objects.get(pk=waiting.id).state == Attempt.State.SUBMITTED
+
+
+def test_an_attempt_that_cannot_be_scored_is_left_to_its_own_task(quiz, residents, caplog):
+    first, broken, last = (_submitted(r, quiz) for r in residents[:3])
+    # A stored response no rule can read (written past the checks, as a bad migration might).
+    AttemptQuestion.objects.filter(attempt=broken, position=1).update(response={"choice_ids": 5})
+
+    with caplog.at_level(logging.ERROR, logger="quizzes.services"):
+        attempts_grade_waiting(attempt_id=first.id)
+
+    states = dict(Attempt.objects.values_list("id", "state"))
+    assert states[first.id] == states[last.id] == Attempt.State.GRADED
+    assert states[broken.id] == Attempt.State.SUBMITTED
+    assert f"Attempt {broken.id} could not be graded" in caplog.text
+    with pytest.raises(TypeError):
+        attempts_grade_waiting(attempt_id=broken.id)  # its own task fails, and is retried
+    assert Attempt.objects.get(pk=broken.id).state == Attempt.State.SUBMITTED
+
+
+def test_an_answered_essay_sends_its_attempt_to_review_while_the_pass_grades_the_rest(
+    quiz, instructor, residents
+):
+    quiz_of_every_type(quiz, instructor, essay_too=True)
+    with_essay = _submitted(residents[0], quiz, right_response)
+    without = _submitted(
+        residents[1],
+        quiz,
+        lambda item: None if item.question.type == "essay" else right_response(item),
+    )
+
+    attempts_grade_waiting(attempt_id=with_essay.id)
+
+    with_essay.refresh_from_db()
+    without.refresh_from_db()
+    assert with_essay.state == Attempt.State.NEEDS_REVIEW
+    assert without.state == Attempt.State.GRADED
+    assert without.questions.filter(score__isnull=True, question__type="essay").count() == 0

@@ -173,10 +173,10 @@ def _prepare_attempts(quiz, count: int, stamp: str) -> list[tuple[object, int]]:
 def _start_worker(concurrency: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if "conn_max_age" not in env["DATABASE_URL"]:
-        # Persistent connections, as production has them (DJANGO_CONN_MAX_AGE, default 60 s):
-        # without, the worker opens a PostgreSQL connection for every task.
+        # Persistent, health-checked connections, as production has them (DJANGO_CONN_MAX_AGE,
+        # default 60 s): without, the worker opens a PostgreSQL connection for every task.
         sep = "&" if "?" in env["DATABASE_URL"] else "?"
-        env["DATABASE_URL"] += f"{sep}conn_max_age=60"
+        env["DATABASE_URL"] += f"{sep}conn_max_age=60&conn_health_checks=true"
     log = open(ROOT / "var" / "bench-grading-worker.log", "w")  # noqa: SIM115 (lives with the process)
     process = subprocess.Popen(
         [

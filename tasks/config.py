@@ -1,7 +1,10 @@
 """Queues by kind of work, the task modules and the beat schedule, in one place."""
 
+import sys
 from datetime import timedelta
 
+from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 from kombu import Exchange, Queue
 
 
@@ -18,6 +21,13 @@ STUCK_AFTER = timedelta(minutes=5)
 
 
 def configure(app) -> None:
+    # Celery's Django fix-up closes the database connection before and after every task, so
+    # each task opened a new PostgreSQL connection (a new server process). Django's own rules
+    # decide instead, as around a web request: CONN_MAX_AGE, and health checks before reuse.
+    app.conf["CELERY_DB_REUSE_MAX"] = sys.maxsize  # the fix-up's own closing: never
+    task_prerun.connect(close_old_connections, weak=False)
+    task_postrun.connect(close_old_connections, weak=False)
+
     # One direct exchange per queue, so a message reaches exactly the queue it names.
     app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in Queues.ALL]
     app.conf.task_default_queue = Queues.GRADING

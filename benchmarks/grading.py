@@ -5,7 +5,7 @@
 Project: attempts of 20 mixed questions (every automatically graded type), answered
 beforehand; the timed part submits each through `attempt_submit` (which enqueues
 `grade_attempt` on commit) and ends when PostgreSQL shows every attempt graded, progress
-updated by the worker. Baseline: the same number of `benchmarks.noop` tasks (a task that does
+updated by the worker, and the broker holds none of their messages. Baseline: the same number of `benchmarks.noop` tasks (a task that does
 nothing) sent to the same queue, timed until the broker holds none of them, queued or unacked.
 One real `celery worker` process serves both, started here against PostgreSQL and Redis.
 
@@ -173,10 +173,10 @@ def _prepare_attempts(quiz, count: int, stamp: str) -> list[tuple[object, int]]:
 def _start_worker(concurrency: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if "conn_max_age" not in env["DATABASE_URL"]:
-        # Persistent, health-checked connections, as production has them (DJANGO_CONN_MAX_AGE,
-        # default 60 s): without, the worker opens a PostgreSQL connection for every task.
+        # Persistent connections, as production has them (DJANGO_CONN_MAX_AGE, default 60 s):
+        # without, the worker opens a PostgreSQL connection for every task.
         sep = "&" if "?" in env["DATABASE_URL"] else "?"
-        env["DATABASE_URL"] += f"{sep}conn_max_age=60&conn_health_checks=true"
+        env["DATABASE_URL"] += f"{sep}conn_max_age=60"
     log = open(ROOT / "var" / "bench-grading-worker.log", "w")  # noqa: SIM115 (lives with the process)
     process = subprocess.Popen(
         [
@@ -240,13 +240,15 @@ def run_baseline(client: redis.Redis, count: int) -> float:
     return count / (end - start)
 
 
-def run_project(prepared: list[tuple[object, int]]) -> float:
+def run_project(client: redis.Redis, prepared: list[tuple[object, int]]) -> float:
     ids = [attempt_id for _, attempt_id in prepared]
     graded = Attempt.objects.filter(pk__in=ids, state=Attempt.State.GRADED)
     start = time.perf_counter()
     for user, attempt_id in prepared:
         attempt_submit(user=user, attempt_id=attempt_id)
-    end = _wait(lambda: graded.count() == len(ids))
+    # Done when every attempt is graded and every grading message has been handled: a pass
+    # grades attempts whose own messages are still queued, and those are work too.
+    end = _wait(lambda: graded.count() == len(ids) and _broker_idle(client))
     return len(ids) / (end - start)
 
 
@@ -275,14 +277,17 @@ def main() -> None:
     worker = _start_worker(args.concurrency)
     try:
         run_baseline(client, args.warmup)
-        run_project(warmup)
+        run_project(client, warmup)
         # Interleaved halves, so a slow spell of the machine weighs on both sides alike.
         half = len(prepared) // 2
         baseline_rates = [
             run_baseline(client, noops // 2),
             run_baseline(client, noops - noops // 2),
         ]
-        project_rates = [run_project(prepared[:half]), run_project(prepared[half:])]
+        project_rates = [
+            run_project(client, prepared[:half]),
+            run_project(client, prepared[half:]),
+        ]
     finally:
         worker.terminate()
         worker.wait(timeout=30)

@@ -23,7 +23,8 @@ STUCK_AFTER = timedelta(minutes=5)
 def configure(app) -> None:
     # Celery's Django fix-up closes the database connection before and after every task, so
     # each task opened a new PostgreSQL connection (a new server process). Django's own rules
-    # decide instead, as around a web request: CONN_MAX_AGE, and health checks before reuse.
+    # decide instead, as around a web request: a connection is kept for CONN_MAX_AGE seconds,
+    # and one that failed (the server restarted) is closed after its task, which is retried.
     app.conf["CELERY_DB_REUSE_MAX"] = sys.maxsize  # the fix-up's own closing: never
     task_prerun.connect(close_old_connections, weak=False)
     task_postrun.connect(close_old_connections, weak=False)

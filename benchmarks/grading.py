@@ -5,9 +5,10 @@
 Project: attempts of 20 mixed questions (every automatically graded type), answered
 beforehand; the timed part submits each through `attempt_submit` (which enqueues
 `grade_attempt` on commit) and ends when PostgreSQL shows every attempt graded, progress
-updated by the worker, and the broker holds none of their messages. Baseline: the same number of `benchmarks.noop` tasks (a task that does
-nothing) sent to the same queue, timed until the broker holds none of them, queued or unacked.
-One real `celery worker` process serves both, started here against PostgreSQL and Redis.
+updated by the worker, and the broker holds none of their messages. Baseline: the same number
+of `benchmarks.noop` tasks (a task that does nothing) sent to the same queue, timed until the
+broker holds none of them, queued or unacked. One real `celery worker` process serves both,
+started here against PostgreSQL and Redis.
 
 Uses DATABASE_URL and CELERY_BROKER_URL (defaults: PostgreSQL database `lms_bench` and Redis
 database 14 on loopback; `make bench` starts both servers). The database is migrated, and the
@@ -215,6 +216,17 @@ def _start_worker(concurrency: int) -> subprocess.Popen:
     raise SystemExit("The worker did not answer within 60 s")
 
 
+def _stop(worker: subprocess.Popen) -> None:
+    """Warm shutdown; a worker still busy after 30 s is killed (its messages stay queued)."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        print("The worker did not stop within 30 s; killed it.", file=sys.stderr)
+        worker.kill()
+        worker.wait()
+
+
 def _broker_idle(client: redis.Redis) -> bool:
     # Queued messages are in the queue's list; delivered but unacknowledged ones (acks_late)
     # in kombu's "unacked" hash until the task has finished.
@@ -289,8 +301,7 @@ def main() -> None:
             run_project(client, prepared[half:]),
         ]
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        _stop(worker)
 
     graded = Attempt.objects.filter(quiz=quiz, state=Attempt.State.GRADED).count()
     assert graded == args.warmup + args.attempts, "not every attempt was graded"

@@ -1,6 +1,25 @@
 """Database helpers the services share."""
 
+from decimal import Decimal
+
 from django.db import connection
+
+# Fields whose preparation returns these Python values unchanged on PostgreSQL: they are sent
+# as they are, saving a few microseconds a value (thousands of values per grading pass).
+_PLAIN_FIELDS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DecimalField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+_PLAIN_VALUES = (type(None), bool, int, str, Decimal)
 
 
 def rows_update(model, pks: list, values: dict[str, list]) -> None:
@@ -20,11 +39,7 @@ def rows_update(model, pks: list, values: dict[str, list]) -> None:
         return
     meta = model._meta
     columns = [meta.pk, *(meta.get_field(name) for name in values)]
-    arrays = [pks, *values.values()]
-    arrays = [
-        [column.get_db_prep_save(value, connection) for value in array]
-        for column, array in zip(columns, arrays, strict=True)
-    ]
+    arrays = [_prepared(c, a) for c, a in zip(columns, [pks, *values.values()], strict=True)]
     quote = connection.ops.quote_name
     names = [quote(column.column) for column in columns]
     sets = ", ".join(f"{name} = v.{name}" for name in names[1:])
@@ -35,6 +50,16 @@ def rows_update(model, pks: list, values: dict[str, list]) -> None:
             f"FROM unnest({unnest}) AS v({', '.join(names)}) WHERE t.{names[0]} = v.{names[0]}",
             arrays,
         )
+
+
+def _prepared(column, values: list) -> list:
+    plain = column.get_internal_type() in _PLAIN_FIELDS
+    return [
+        value
+        if plain and type(value) in _PLAIN_VALUES
+        else column.get_db_prep_save(value, connection)
+        for value in values
+    ]
 
 
 def objects_update(objs: list, fields: list[str]) -> None:

@@ -68,6 +68,12 @@ def course(db, instructor):
     return course
 
 
+@pytest.fixture
+def quiz(course):
+    """The quiz of the course's first module (three single-choice questions)."""
+    return course.modules.get(position=1).quizzes.get()
+
+
 def api_client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:

@@ -13,12 +13,6 @@ from tests.factories import build_course, enrol
 
 
 @pytest.fixture
-def quiz(course):
-    """The quiz of the course's first module (three single-choice questions)."""
-    return course.modules.get(position=1).quizzes.get()
-
-
-@pytest.fixture
 def cohort(course, director):
     """A cohort of the course that the director follows."""
     cohort = Cohort.objects.create(

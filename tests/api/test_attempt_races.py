@@ -52,11 +52,6 @@ def at_once(*calls):
 
 
 @pytest.fixture
-def quiz(course):
-    return course.modules.get(position=1).quizzes.get()
-
-
-@pytest.fixture
 def sent():
     """Grading tasks the requests would send (recorded across threads, never sent)."""
     with mock.patch.object(grade_attempt, "delay") as delay:

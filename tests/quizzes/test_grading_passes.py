@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quiz(course):
-    return course.modules.first().quizzes.get()
-
-
-@pytest.fixture
 def residents(db):
     return [UserFactory(username=f"resident{n}", full_name=f"Resident {n}") for n in range(8)]
 

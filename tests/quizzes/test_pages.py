@@ -17,11 +17,6 @@ from tests.quizzes.builders import T, essay, quiz_of_every_type, right_response
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def quiz(course):
-    return course.modules.get(position=1).quizzes.get()
-
-
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

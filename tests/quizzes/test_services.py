@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quiz(course):
-    return course.modules.first().quizzes.get()
-
-
-@pytest.fixture
 def enrolled(learner, course):
     return enrol(learner, course)
 

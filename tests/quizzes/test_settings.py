@@ -26,11 +26,6 @@ W = Quiz.ReviewWhen
 
 
 @pytest.fixture
-def quiz(course):
-    return course.modules.get(position=1).quizzes.get()
-
-
-@pytest.fixture
 def enrolled(learner, course):
     return enrol(learner, course)
 

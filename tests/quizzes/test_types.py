@@ -33,11 +33,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quiz(course):
-    return course.modules.get(position=1).quizzes.get()
-
-
-@pytest.fixture
 def enrolled(learner, course):
     return enrol(learner, course)
 

@@ -265,6 +265,8 @@ def main() -> None:
 
     create_database()
     call_command("migrate", verbosity=0)
+    # Pages render as in production (DEBUG off): static URLs come from collectstatic's manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     today = timezone.localdate()
     with transaction.atomic():

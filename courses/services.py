@@ -107,9 +107,10 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
     A module is passed when every lesson is read and every quiz's score, by its grading
     method, reaches the quiz's pass mark. Then the course may be complete.
 
-    The same eight queries for one pair or a worker's batch of graded attempts, whatever the
-    modules hold: the progress rows, lessons, lessons read, quizzes, the learners' attempts
-    (only the columns the rules need) and one write.
+    Six queries for one pair or a worker's batch of graded attempts, whatever the modules
+    hold: the progress rows (locked), lessons, lessons read, quizzes, the learners' attempts
+    (only the columns the rules need), and one write; then the completion check's three
+    for the enrolments a passed module may complete.
     """
     from quizzes.models import Attempt, Quiz
 

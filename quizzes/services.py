@@ -562,10 +562,12 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
     return {a.pk for a in done}
 
 
-def _locked_for_grading():
+def _locked_for_grading(*, skip_locked: bool = False):
     # Only the attempt rows are locked: a join would also lock the quiz and module, and every
     # worker grading that quiz would queue behind the first.
-    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz__module")
+    return Attempt.objects.select_for_update(of=("self",), skip_locked=skip_locked).select_related(
+        "quiz__module"
+    )
 
 
 @transaction.atomic
@@ -596,8 +598,7 @@ def attempts_grade_waiting(*, attempt_id: int, limit: int = GRADING_BATCH) -> No
         return  # graded by an earlier pass (or by hand, or gone): the common case under load
     with transaction.atomic():
         batch = list(
-            Attempt.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("quiz__module")
+            _locked_for_grading(skip_locked=True)
             .filter(Q(pk=attempt_id) | Q(state=Attempt.State.SUBMITTED))
             .order_by("submitted_at", "pk")[:limit]
         )

@@ -105,7 +105,8 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
     """Recompute the progress rows of these (enrolment, module) pairs, in the same order.
 
     A module is passed when every lesson is read and every quiz's score, by its grading
-    method, reaches the quiz's pass mark. Then the course may be complete.
+    method, reaches the quiz's pass mark. Then the course may be complete. Callers hold the
+    enrolments' locks: every writer of progress takes them first, so none waits in a circle.
 
     Six queries for one pair or a worker's batch of graded attempts, whatever the modules
     hold: the progress rows (locked), lessons, lessons read, quizzes, the learners' attempts
@@ -190,7 +191,9 @@ def _progress_rows_locked(pairs) -> dict[tuple[int, int], ModuleProgress]:
         }
 
     rows = locked()
-    missing = [(e, m) for e, m in pairs if (e.pk, m.pk) not in rows]
+    missing = sorted(
+        ((e, m) for e, m in pairs if (e.pk, m.pk) not in rows), key=lambda p: (p[0].pk, p[1].pk)
+    )
     if missing:
         ModuleProgress.objects.bulk_create(
             [ModuleProgress(enrolment=e, module=m) for e, m in missing], ignore_conflicts=True

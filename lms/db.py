@@ -24,7 +24,8 @@ _PLAIN_VALUES = (type(None), bool, int, str, Decimal)
 
 def rows_update(model, pks: list, values: dict[str, list]) -> None:
     """Set each row's columns to its own values in one statement: `values` maps a field name
-    to a list holding one value per primary key in `pks`.
+    to a list holding one value per primary key in `pks` (of one Python type, as the field
+    would hold it).
 
     On PostgreSQL the values travel as one array per column (`UPDATE ... FROM unnest`).
     Django's `bulk_update` builds a CASE expression per row and field in Python, which cost a
@@ -43,7 +44,11 @@ def rows_update(model, pks: list, values: dict[str, list]) -> None:
     quote = connection.ops.quote_name
     names = [quote(column.column) for column in columns]
     sets = ", ".join(f"{name} = v.{name}" for name in names[1:])
-    unnest = ", ".join(f"%s::{column.cast_db_type(connection)}[]" for column in columns)
+    # Arrays of the base types (varchar, numeric): a cast to varchar(12) would cut a value
+    # short without an error, where the column itself refuses it.
+    unnest = ", ".join(
+        f"%s::{column.cast_db_type(connection).split('(')[0]}[]" for column in columns
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(meta.db_table)} AS t SET {sets} "  # noqa: S608 (names from the model)

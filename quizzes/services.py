@@ -2,6 +2,7 @@
 
 import logging
 import random
+from contextlib import nullcontext
 from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -342,28 +343,27 @@ def attempt_submit(*, user, attempt_id: int, responses: dict[int, object] | None
     All final answers are checked before any is stored: a bad one leaves the attempt as it
     was. The submit itself is one conditional UPDATE: of two racing submits only one matches,
     and the end of a timed quiz, a whole cohort at once, costs one statement per learner.
-    Final answers stored just before time ran out stay stored, and the attempt is submitted
-    with them by the overdue sweep.
+    With final answers, storing them and submitting are one transaction, under the lock.
     """
     now = timezone.now()
-    if responses:
-        _final_responses_store(user=user, attempt_id=attempt_id, responses=responses, now=now)
-    submitted = (
-        Attempt.objects.filter(pk=attempt_id, user=user, state=Attempt.State.IN_PROGRESS)
-        .filter(Q(deadline__isnull=True) | Q(deadline__gte=now - DEADLINE_GRACE))
-        .update(state=Attempt.State.SUBMITTED, submitted_at=now, submitted_by_system=False)
-    )
-    if not submitted:
-        # Nothing matched: say why. Someone else's attempt is reported as missing.
-        attempt = Attempt.objects.filter(pk=attempt_id, user=user).first()
-        if attempt is None:
-            raise NotFound("No such attempt.")
-        _check_answerable(attempt, now)
-        raise Conflict("This attempt can no longer be submitted.", code="attempt_closed")
-    _enqueue_grading(attempt_id)
+    with transaction.atomic() if responses else nullcontext():
+        if responses:
+            _final_responses_store(user=user, attempt_id=attempt_id, responses=responses, now=now)
+        submitted = (
+            Attempt.objects.filter(pk=attempt_id, user=user, state=Attempt.State.IN_PROGRESS)
+            .filter(Q(deadline__isnull=True) | Q(deadline__gte=now - DEADLINE_GRACE))
+            .update(state=Attempt.State.SUBMITTED, submitted_at=now, submitted_by_system=False)
+        )
+        if not submitted:
+            # Nothing matched: say why. Someone else's attempt is reported as missing.
+            attempt = Attempt.objects.filter(pk=attempt_id, user=user).first()
+            if attempt is None:
+                raise NotFound("No such attempt.")
+            _check_answerable(attempt, now)
+            raise Conflict("This attempt can no longer be submitted.", code="attempt_closed")
+        _enqueue_grading(attempt_id)
 
 
-@transaction.atomic
 def _final_responses_store(*, user, attempt_id: int, responses: dict[int, object], now) -> None:
     attempt = _locked_own_attempt(user=user, attempt_id=attempt_id)
     _check_answerable(attempt, now)
@@ -492,12 +492,15 @@ def _progress_after_grading(attempts: list[Attempt]) -> None:
     """The learners' module progress follows their graded attempts (by the grading method)."""
     if not attempts:
         return
+    # Enrolments are locked before progress rows, as every writer of progress does.
     enrolments = {
         (e.user_id, e.course_id): e
-        for e in Enrolment.objects.filter(
+        for e in Enrolment.objects.select_for_update()
+        .filter(
             user_id__in={a.user_id for a in attempts},
             course_id__in={a.quiz.module.course_id for a in attempts},
         )
+        .order_by("pk")
     }
     pairs = {}
     for attempt in attempts:
@@ -596,13 +599,19 @@ def attempts_grade_waiting(*, attempt_id: int, limit: int = GRADING_BATCH) -> No
     state = Attempt.objects.filter(pk=attempt_id).values_list("state", flat=True).first()
     if state != Attempt.State.SUBMITTED:
         return  # graded by an earlier pass (or by hand, or gone): the common case under load
-    with transaction.atomic():
-        batch = list(
-            _locked_for_grading(skip_locked=True)
-            .filter(Q(pk=attempt_id) | Q(state=Attempt.State.SUBMITTED))
-            .order_by("submitted_at", "pk")[:limit]
-        )
-        graded = _attempts_grade([a for a in batch if a.state == Attempt.State.SUBMITTED])
+    try:
+        with transaction.atomic():
+            batch = list(
+                _locked_for_grading(skip_locked=True)
+                .filter(Q(pk=attempt_id) | Q(state=Attempt.State.SUBMITTED))
+                .order_by("submitted_at", "pk")[:limit]
+            )
+            graded = _attempts_grade([a for a in batch if a.state == Attempt.State.SUBMITTED])
+    except Exception:
+        # Whatever failed the pass (another attempt's data, a deadlock) must not hold back
+        # this task's own attempt: it is graded alone below, and fails alone if it must.
+        logger.exception("Grading pass with attempt %s failed; grading it alone", attempt_id)
+        batch, graded = [], set()
     own = next((a for a in batch if a.pk == attempt_id), None)
     if own is None or (own.pk not in graded and own.state == Attempt.State.SUBMITTED):
         attempt_grade(attempt_id=attempt_id)

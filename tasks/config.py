@@ -20,14 +20,19 @@ class Queues:
 STUCK_AFTER = timedelta(minutes=5)
 
 
+def _close_old_connections(sender=None, **kwargs) -> None:
+    if not getattr(sender.request, "is_eager", False):  # an eager task is inside its caller
+        close_old_connections()
+
+
 def configure(app) -> None:
     # Celery's Django fix-up closes the database connection before and after every task, so
     # each task opened a new PostgreSQL connection (a new server process). Django's own rules
     # decide instead, as around a web request: a connection is kept for CONN_MAX_AGE seconds,
     # and one that failed (the server restarted) is closed after its task, which is retried.
     app.conf["CELERY_DB_REUSE_MAX"] = sys.maxsize  # the fix-up's own closing: never
-    task_prerun.connect(close_old_connections, weak=False)
-    task_postrun.connect(close_old_connections, weak=False)
+    task_prerun.connect(_close_old_connections, weak=False)
+    task_postrun.connect(_close_old_connections, weak=False)
 
     # One direct exchange per queue, so a message reaches exactly the queue it names.
     app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in Queues.ALL]

@@ -1,12 +1,14 @@
 """Grading passes: a worker's task grades its own attempt together with the others waiting."""
 
 import logging
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from courses.models import ModuleProgress
+from courses.models import Enrolment, ModuleProgress
+from quizzes import services
 from quizzes.models import Attempt, AttemptQuestion
 from quizzes.services import (
     attempt_grade,
@@ -147,3 +149,36 @@ def test_an_answered_essay_sends_its_attempt_to_review_while_the_pass_grades_the
     assert with_essay.state == Attempt.State.NEEDS_REVIEW
     assert without.state == Attempt.State.GRADED
     assert without.questions.filter(score__isnull=True, question__type="essay").count() == 0
+
+
+def test_a_pass_that_fails_leaves_the_task_to_grade_its_own_attempt_alone(quiz, residents, caplog):
+    first, second, third = (_submitted(r, quiz) for r in residents[:3])
+    progress_after_grading = services._progress_after_grading
+
+    def fails_for_many(attempts):
+        # Something past scoring fails the pass as a whole (a database error, say).
+        if len(attempts) > 1:
+            raise DatabaseError("deadlock detected")
+        return progress_after_grading(attempts)
+
+    with (
+        mock.patch.object(services, "_progress_after_grading", side_effect=fails_for_many),
+        caplog.at_level(logging.ERROR, logger="quizzes.services"),
+    ):
+        attempts_grade_waiting(attempt_id=second.id)
+
+    states = dict(Attempt.objects.values_list("id", "state"))
+    assert states[second.id] == Attempt.State.GRADED
+    assert states[first.id] == states[third.id] == Attempt.State.SUBMITTED  # theirs come
+    assert f"Grading pass with attempt {second.id} failed" in caplog.text
+
+
+def test_an_attempt_whose_learner_left_the_course_is_graded_without_progress(quiz, residents):
+    attempt = _submitted(residents[0], quiz)
+    Enrolment.objects.filter(user=residents[0]).delete()
+
+    attempts_grade_waiting(attempt_id=attempt.id)
+
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.passed) == (Attempt.State.GRADED, True)
+    assert not ModuleProgress.objects.filter(enrolment__user=residents[0]).exists()

@@ -110,7 +110,7 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
 
     Six queries for one pair or a worker's batch of graded attempts, whatever the modules
     hold: the progress rows (locked), lessons, lessons read, quizzes, the learners' attempts
-    (only the columns the rules need), and one write; then the completion check's three
+    (only the columns the rules need), and one write; then the completion check's two
     for the enrolments a passed module may complete.
     """
     from quizzes.models import Attempt, Quiz
@@ -264,25 +264,16 @@ PROGRESS_FIELDS = [
 
 
 @transaction.atomic(savepoint=False)  # as module_progress_refresh: part of its caller's write
-def enrolment_completion_check(*, enrolment: Enrolment) -> bool:
-    """Complete the enrolment once every required module is passed; then issue the certificate.
-
-    Completion is final: a later failed attempt on an optional module does not undo it.
-    """
-    return enrolment.pk in enrolments_completion_check(enrolments=[enrolment])
-
-
-@transaction.atomic(savepoint=False)
 def enrolments_completion_check(*, enrolments: list[Enrolment]) -> set[int]:
-    """`enrolment_completion_check` for many enrolments in three queries; returns the ids of
-    those it completed."""
-    if not enrolments:
-        return set()
+    """Complete each enrolment once every required module is passed; then issue its
+    certificate. Returns the ids of those it completed.
+
+    The enrolments come locked by the caller (modules_progress_refresh's callers lock them
+    before progress), so their status is current. Completion is final: a later failed attempt
+    on an optional module does not undo it.
+    """
     open_enrolments = list(
-        Enrolment.objects.select_for_update()
-        .filter(pk__in={e.pk for e in enrolments})
-        .exclude(status=Enrolment.Status.COMPLETED)
-        .order_by("pk")
+        {e.pk: e for e in enrolments if e.status != Enrolment.Status.COMPLETED}.values()
     )
     if not open_enrolments:
         return set()

@@ -180,8 +180,9 @@ def attempt_questions_draw(*, attempt: Attempt) -> list[AttemptQuestion]:
     return items
 
 
-def _locked_own_attempt(*, user, attempt_id: int) -> Attempt:
-    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
+def _own_attempt(*, user, attempt_id: int, lock: bool = True) -> Attempt:
+    attempts = Attempt.objects.select_for_update() if lock else Attempt.objects
+    attempt = attempts.filter(pk=attempt_id).first()
     if attempt is None or attempt.user_id != user.pk:
         # Someone else's attempt is reported as missing: its existence is not theirs to know.
         raise NotFound("No such attempt.")
@@ -326,7 +327,7 @@ def _store_response(item: AttemptQuestion, response, now) -> None:
 @transaction.atomic
 def attempt_save_response(*, user, attempt_id: int, question_id: int, response) -> AttemptQuestion:
     """Save one answer while the attempt is open. `None` clears it."""
-    attempt = _locked_own_attempt(user=user, attempt_id=attempt_id)
+    attempt = _own_attempt(user=user, attempt_id=attempt_id)
     now = timezone.now()
     _check_answerable(attempt, now)
     item = attempt.questions.select_related("question").filter(question_id=question_id).first()
@@ -356,16 +357,13 @@ def attempt_submit(*, user, attempt_id: int, responses: dict[int, object] | None
         )
         if not submitted:
             # Nothing matched: say why. Someone else's attempt is reported as missing.
-            attempt = Attempt.objects.filter(pk=attempt_id, user=user).first()
-            if attempt is None:
-                raise NotFound("No such attempt.")
-            _check_answerable(attempt, now)
+            _check_answerable(_own_attempt(user=user, attempt_id=attempt_id, lock=False), now)
             raise Conflict("This attempt can no longer be submitted.", code="attempt_closed")
         _enqueue_grading(attempt_id)
 
 
 def _final_responses_store(*, user, attempt_id: int, responses: dict[int, object], now) -> None:
-    attempt = _locked_own_attempt(user=user, attempt_id=attempt_id)
+    attempt = _own_attempt(user=user, attempt_id=attempt_id)
     _check_answerable(attempt, now)
     items = {i.question_id: i for i in attempt.questions.select_related("question")}
     missing = [qid for qid in responses if qid not in items]
@@ -540,18 +538,11 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
                 raise
             logger.exception("Attempt %s could not be graded with others", attempt.pk)
             continue
-        waiting = any(
-            score is None and item.type == Question.Type.ESSAY
-            for item, (score, _) in zip(items[attempt.pk], scored, strict=True)
-        )
-        if waiting:
+        paired = list(zip(items[attempt.pk], scored, strict=True))
+        if any(score is None and item.type == Question.Type.ESSAY for item, (score, _) in paired):
             attempt.state = Attempt.State.NEEDS_REVIEW
         else:
-            _attempt_totals(
-                attempt,
-                [(s, i.points) for i, (s, _) in zip(items[attempt.pk], scored, strict=True)],
-                now,
-            )
+            _attempt_totals(attempt, [(score, item.points) for item, (score, _) in paired], now)
         done.append(attempt)
         scored_items += items[attempt.pk]
         scores += scored

@@ -1,6 +1,6 @@
 """Grading throughput end to end, beside a no-op task through the same worker and broker.
 
-    python -m benchmarks.grading [--attempts N] [--noops N] [--concurrency N]
+    python -m benchmarks.grading [--attempts N] [--noops N] [--concurrency N] [--senders N]
 
 Project: attempts of 20 mixed questions (every automatically graded type), answered
 beforehand; the timed part submits each through `attempt_submit` (which enqueues
@@ -9,6 +9,10 @@ updated by the worker, and the broker holds none of their messages. Baseline: th
 of `benchmarks.noop` tasks (a task that does nothing) sent to the same queue, timed until the
 broker holds none of them, queued or unacked. One real `celery worker` process serves both,
 started here against PostgreSQL and Redis.
+
+Both sides send from the same number of threads (`--senders`, default 4), as a cohort's
+learners submit from many browsers at once. From a single loop, the project side measured
+mostly that loop: each submit waits for its commit to reach the disk before the next starts.
 
 Uses DATABASE_URL and CELERY_BROKER_URL (defaults: PostgreSQL database `lms_bench` and Redis
 database 14 on loopback; `make bench` starts both servers). The database is migrated, and the
@@ -23,6 +27,7 @@ import platform
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.local")
@@ -242,22 +247,23 @@ def _wait(done, timeout: float = 600) -> float:
     return time.perf_counter()
 
 
-def run_baseline(client: redis.Redis, count: int) -> float:
+def run_baseline(client: redis.Redis, senders: ThreadPoolExecutor, count: int) -> float:
     from benchmarks._noop import noop
 
     start = time.perf_counter()
-    for n in range(count):
-        noop.apply_async((n,), queue=Queues.GRADING)
+    list(senders.map(lambda n: noop.apply_async((n,), queue=Queues.GRADING), range(count)))
     end = _wait(lambda: _broker_idle(client))
     return count / (end - start)
 
 
-def run_project(client: redis.Redis, prepared: list[tuple[object, int]]) -> float:
+def run_project(
+    client: redis.Redis, senders: ThreadPoolExecutor, prepared: list[tuple[object, int]]
+) -> float:
     ids = [attempt_id for _, attempt_id in prepared]
     graded = Attempt.objects.filter(pk__in=ids, state=Attempt.State.GRADED)
     start = time.perf_counter()
-    for user, attempt_id in prepared:
-        attempt_submit(user=user, attempt_id=attempt_id)
+    # Each sender thread submits through its own database connection, as a web worker does.
+    list(senders.map(lambda p: attempt_submit(user=p[0], attempt_id=p[1]), prepared))
     # Done when every grading message has been handled (a pass grades attempts whose own
     # messages are still queued, and those are work too) and every attempt is graded. The
     # broker is asked first, as the baseline asks it: a database count every 10 ms would
@@ -272,6 +278,7 @@ def main() -> None:
     parser.add_argument("--noops", type=int, default=None, help="default: as many as attempts")
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--senders", type=int, default=4, help="threads sending, both sides")
     args = parser.parse_args()
     noops = args.noops or args.attempts
 
@@ -289,9 +296,10 @@ def main() -> None:
     prepared = _prepare_attempts(quiz, args.attempts, stamp)
 
     worker = _start_worker(args.concurrency)
+    senders = ThreadPoolExecutor(args.senders)
     try:
-        run_baseline(client, args.warmup)
-        run_project(client, warmup)
+        run_baseline(client, senders, args.warmup)
+        run_project(client, senders, warmup)
         # Interleaved halves, so a slow spell of the machine weighs on both sides alike.
         half = len(prepared) // 2
         baseline_rates, project_rates = [], []
@@ -299,9 +307,10 @@ def main() -> None:
             (noops // 2, prepared[:half]),
             (noops - noops // 2, prepared[half:]),
         ):
-            baseline_rates.append(run_baseline(client, noop_count))
-            project_rates.append(run_project(client, attempts))
+            baseline_rates.append(run_baseline(client, senders, noop_count))
+            project_rates.append(run_project(client, senders, attempts))
     finally:
+        senders.shutdown()
         _stop(worker)
 
     graded = Attempt.objects.filter(quiz=quiz, state=Attempt.State.GRADED).count()
@@ -314,6 +323,7 @@ def main() -> None:
         "questions_per_attempt": 20,
         "noop_tasks": noops,
         "worker_concurrency": args.concurrency,
+        "senders": args.senders,
         "project_per_s": round(project, 1),
         "baseline_per_s": round(baseline, 1),
         "ratio": round(project / baseline, 3),

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 
 from certificates.models import (
     Certificate,
@@ -24,6 +25,20 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://lms.example.org"
     return settings.MEDIA_ROOT
+
+
+def page_images(page) -> list[tuple[Image.Image, bool]]:
+    """Each image on a PDF page, and whether the viewer may smooth it when scaling it up.
+    The QR code is the one drawn sharp; branding images are smoothed."""
+    images = []
+    for image in page.images:
+        interpolate = image.indirect_reference.get_object().get("/Interpolate")
+        images.append((image.image, interpolate is not None and interpolate.value))
+    return images
+
+
+def branding_image_sizes(page) -> list[tuple[int, int]]:
+    return sorted((image.width, image.height) for image, smooth in page_images(page) if smooth)
 
 
 def complete(enrolment: Enrolment) -> Enrolment:

@@ -11,11 +11,12 @@ from io import BytesIO
 
 import pytest
 import weasyprint
+import zxingcpp
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
-from PIL import Image
+from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from certificates.models import (
@@ -36,6 +37,7 @@ from certificates.rendering import (
 )
 from certificates.services import certificate_issue
 from courses.models import Enrolment
+from tests.certificates.conftest import branding_image_sizes, page_images
 from tests.factories import UserFactory, enrol
 
 pytestmark = pytest.mark.django_db
@@ -294,10 +296,21 @@ def _png(colour: tuple[int, int, int], size=(120, 60)) -> bytes:
 
 
 def _page_images(certificate: Certificate) -> list[tuple[int, int]]:
-    return sorted(
-        (image.image.width, image.image.height)
-        for image in _pdf_reader(certificate).pages[0].images
+    return branding_image_sizes(_pdf_reader(certificate).pages[0])
+
+
+def test_qr_code_scans_to_the_verification_url(learner, course):
+    certificate = _issued(learner, course)
+
+    [qr] = [image for image, smooth in page_images(_pdf_reader(certificate).pages[0]) if not smooth]
+    # As a phone sees it printed: each module several pixels wide, in a white margin.
+    printed = ImageOps.expand(
+        qr.convert("L").resize((qr.width * 8, qr.height * 8), Image.Resampling.NEAREST),
+        border=32,
+        fill=255,
     )
+    scanned = [result.text for result in zxingcpp.read_barcodes(printed)]
+    assert scanned == [f"https://lms.example.org/verify/{certificate.code}/"]
 
 
 def test_branding_prints_the_logo_signature_and_signatory(learner, course, listener):

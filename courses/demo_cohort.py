@@ -18,15 +18,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from quizzes.models import Attempt, AttemptQuestion, Choice
 
 from .models import Cohort, Enrolment, LessonProgress, Module, ModuleDueDate, ModuleProgress
-
-PROGRAM_DIRECTORS = "Program directors"
+from .services import PROGRAM_DIRECTORS_GROUP
 
 RESIDENTS = [
     "Amara Nwosu", "Benjamin Cohen", "Chloé Dubois", "Daniel Kim", "Elena Petrova",
@@ -112,11 +111,7 @@ def _scores(outcome: str, rng: random.Random) -> list[int]:
 
 def load_demo_cohort(*, cohort: Cohort, director) -> int:
     """Fill the demo cohort; returns how many residents were added (0 when already there)."""
-    group, _ = Group.objects.get_or_create(name=PROGRAM_DIRECTORS)
-    group.permissions.add(
-        Permission.objects.get(codename="add_cohort", content_type__app_label="courses")
-    )
-    director.groups.add(group)
+    director.groups.add(Group.objects.get(name=PROGRAM_DIRECTORS_GROUP))
 
     modules = list(
         Module.objects.filter(course=cohort.course)

@@ -5,10 +5,12 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import mail
 
 from courses.models import Cohort, Course, Enrolment, ModuleDueDate, ModuleProgress
 from courses.services import (
+    PROGRAM_DIRECTORS_GROUP,
     cohort_create,
     cohort_due_dates_set,
     cohort_invitation_send,
@@ -75,6 +77,21 @@ def test_a_program_director_creates_a_cohort_and_directs_it(director, course):
     assert cohort.name == "PGY-2 residents 2027"
     assert list(cohort.directors.all()) == [director]
     assert (cohort.course, cohort.inactivity_days) == (course, 21)
+
+
+def test_joining_the_program_directors_group_is_what_lets_someone_create_cohorts(outsider, course):
+    # The group comes with every install (a migration): staff only add people to it.
+    outsider.groups.add(Group.objects.get(name=PROGRAM_DIRECTORS_GROUP))
+    outsider = User.objects.get(pk=outsider.pk)  # permissions are cached per instance
+
+    cohort = cohort_create(
+        actor=outsider,
+        course=course,
+        name="Chief residents 2027",
+        start_date=date(2027, 7, 1),
+        end_date=date(2028, 6, 30),
+    )
+    assert list(cohort.directors.all()) == [outsider]
 
 
 @pytest.mark.parametrize("persona", ["learner", "instructor", "outsider"])

@@ -310,7 +310,7 @@ def main() -> None:
             baseline_rates.append(run_baseline(client, senders, noop_count))
             project_rates.append(run_project(client, senders, attempts))
     finally:
-        senders.shutdown()
+        senders.shutdown(cancel_futures=True)
         _stop(worker)
 
     graded = Attempt.objects.filter(quiz=quiz, state=Attempt.State.GRADED).count()

@@ -315,9 +315,9 @@ def enrolments_completion_check(*, enrolments: list[Enrolment]) -> set[int]:
 
 # --- cohorts ------------------------------------------------------------------------------------
 
-# Program directors hold this permission through their group (made by migration courses 0003;
-# staff add people to it in the admin): it lets them create cohorts. Managing a cohort
-# afterwards needs only to be one of its directors.
+# Program directors hold this permission through their group (courses.apps makes it after
+# every migrate; staff add people to it in the admin): it lets them create cohorts. Managing a
+# cohort afterwards needs only to be one of its directors.
 CREATE_COHORT_PERMISSION = "courses.add_cohort"
 PROGRAM_DIRECTORS_GROUP = "Program directors"
 

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import segno
 from PIL import Image
 
 from certificates.models import (
@@ -14,6 +15,7 @@ from certificates.models import (
     CreditClaim,
     NameChangeRequest,
 )
+from certificates.rendering import QR_SCALE, verify_url
 from courses.models import Cohort, Enrolment
 from tests.factories import enrol
 
@@ -28,8 +30,7 @@ def media_root(settings, tmp_path):
 
 
 def page_images(page) -> list[tuple[Image.Image, bool]]:
-    """Each image on a PDF page, and whether the viewer may smooth it when scaling it up.
-    The QR code is the one drawn sharp; branding images are smoothed."""
+    """Each image on a PDF page, and whether it asks viewers to smooth it (PDF/A forbids it)."""
     images = []
     for image in page.images:
         interpolate = image.indirect_reference.get_object().get("/Interpolate")
@@ -37,8 +38,16 @@ def page_images(page) -> list[tuple[Image.Image, bool]]:
     return images
 
 
-def branding_image_sizes(page) -> list[tuple[int, int]]:
-    return sorted((image.width, image.height) for image, smooth in page_images(page) if smooth)
+def branding_image_sizes(page, certificate) -> list[tuple[int, int]]:
+    """The sizes of the images on the page other than the certificate's QR code, which must
+    be there exactly once (known by its size)."""
+    qr_size = segno.make(verify_url(certificate.code), error="m").symbol_size(
+        scale=QR_SCALE, border=0
+    )
+    sizes = sorted(image.size for image, _ in page_images(page))
+    sizes.remove(qr_size)
+    assert qr_size not in sizes
+    return sizes
 
 
 def complete(enrolment: Enrolment) -> Enrolment:

@@ -4,6 +4,7 @@ import hashlib
 import math
 import re
 import socket
+import subprocess
 import threading
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -16,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
-from PIL import Image, ImageOps
+from PIL import Image
 from pypdf import PdfReader
 
 from certificates.models import (
@@ -296,21 +297,35 @@ def _png(colour: tuple[int, int, int], size=(120, 60)) -> bytes:
 
 
 def _page_images(certificate: Certificate) -> list[tuple[int, int]]:
-    return branding_image_sizes(_pdf_reader(certificate).pages[0])
+    return branding_image_sizes(_pdf_reader(certificate).pages[0], certificate)
 
 
-def test_qr_code_scans_to_the_verification_url(learner, course):
+def test_qr_code_on_the_page_scans_to_the_verification_url(learner, course, tmp_path):
     certificate = _issued(learner, course)
+    pdf = tmp_path / "certificate.pdf"
+    with certificate.pdf.open("rb") as f:
+        pdf.write_bytes(f.read())
 
-    [qr] = [image for image, smooth in page_images(_pdf_reader(certificate).pages[0]) if not smooth]
-    # As a phone sees it printed: each module several pixels wide, in a white margin.
-    printed = ImageOps.expand(
-        qr.convert("L").resize((qr.width * 8, qr.height * 8), Image.Resampling.NEAREST),
-        border=32,
-        fill=255,
+    # The whole page as a screen shows it (150 dpi), read as a phone camera would.
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", pdf, tmp_path / "page"], check=True
     )
-    scanned = [result.text for result in zxingcpp.read_barcodes(printed)]
-    assert scanned == [f"https://lms.example.org/verify/{certificate.code}/"]
+    scanned = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+
+    assert [result.text for result in scanned] == [
+        f"https://lms.example.org/verify/{certificate.code}/"
+    ]
+
+
+def test_no_image_asks_viewers_to_smooth_it_as_pdf_a_requires(learner, course):
+    CertificateBranding.objects.create(course=course, signatory_name="Eleanor Whitaker, MD")
+    branding = CertificateBranding.objects.get(course=course)
+    branding.logo.save("logo.png", ContentFile(_png((29, 43, 58), (200, 200))))
+
+    images = page_images(_pdf_reader(_issued(learner, course)).pages[0])
+
+    assert len(images) == 2  # the logo and the QR code
+    assert [smooth for _, smooth in images] == [False, False]
 
 
 def test_branding_prints_the_logo_signature_and_signatory(learner, course, listener):

@@ -106,7 +106,7 @@ def test_branding_images_are_read_from_the_bucket_into_the_pdf(s3, course, compl
 
     with certificate.pdf.open("rb") as f:
         page = PdfReader(BytesIO(f.read())).pages[0]
-    assert branding_image_sizes(page) == [(90, 45)]
+    assert branding_image_sizes(page, certificate) == [(90, 45)]
 
 
 def test_a_bucket_in_the_environment_switches_the_default_storage_to_s3(tmp_path):

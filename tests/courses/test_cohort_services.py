@@ -80,7 +80,7 @@ def test_a_program_director_creates_a_cohort_and_directs_it(director, course):
 
 
 def test_joining_the_program_directors_group_is_what_lets_someone_create_cohorts(outsider, course):
-    # The group comes with every install (a migration): staff only add people to it.
+    # Every install has the group (made after migrating): staff only add people to it.
     outsider.groups.add(Group.objects.get(name=PROGRAM_DIRECTORS_GROUP))
     outsider = User.objects.get(pk=outsider.pk)  # permissions are cached per instance
 

@@ -4,18 +4,17 @@ from django.db.models.signals import post_migrate
 
 def program_directors_group(app_config, using, **kwargs) -> None:
     """The "Program directors" group, holding the permission to create cohorts, on every
-    database: made after migrating, and made again after a flush empties the tables."""
-    from django.contrib.auth.management import create_permissions
+    database: made after migrating, and made again after a flush empties the tables. (Django's
+    own post_migrate handler, connected first by django.contrib.auth, has made the permission.)"""
     from django.contrib.auth.models import Group, Permission
 
-    from .services import PROGRAM_DIRECTORS_GROUP
+    from .services import CREATE_COHORT_PERMISSION, PROGRAM_DIRECTORS_GROUP
 
-    create_permissions(app_config, verbosity=0, using=using)  # Django's own handler may come later
+    app_label, codename = CREATE_COHORT_PERMISSION.split(".")
     group, _ = Group.objects.using(using).get_or_create(name=PROGRAM_DIRECTORS_GROUP)
-    permission = Permission.objects.using(using).get(
-        codename="add_cohort", content_type__app_label="courses"
+    group.permissions.add(
+        Permission.objects.using(using).get(codename=codename, content_type__app_label=app_label)
     )
-    group.permissions.add(permission)
 
 
 class CoursesConfig(AppConfig):

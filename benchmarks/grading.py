@@ -46,7 +46,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from benchmarks._database import create_database  # noqa: E402
+from benchmarks._database import create_database, vacuum_analyze  # noqa: E402
 from courses.services import enrolment_create  # noqa: E402
 from lms.celery import app  # noqa: E402
 from quizzes.models import Attempt, Question  # noqa: E402
@@ -294,6 +294,7 @@ def main() -> None:
     quiz = _build_quiz(stamp)
     warmup = _prepare_attempts(quiz, args.warmup, stamp + "w")
     prepared = _prepare_attempts(quiz, args.attempts, stamp)
+    vacuum_analyze()
 
     worker = _start_worker(args.concurrency)
     senders = ThreadPoolExecutor(args.senders)

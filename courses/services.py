@@ -109,9 +109,9 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
     enrolments' locks: every writer of progress takes them first, so none waits in a circle.
 
     Six queries for one pair or a worker's batch of graded attempts, whatever the modules
-    hold: the progress rows (locked), lessons, lessons read, quizzes, the learners' attempts
-    (only the columns the rules need), and one write; then the completion check's two
-    for the enrolments a passed module may complete.
+    hold: the progress rows (locked), lessons, lessons read (not asked when the modules have
+    no lessons), quizzes, the learners' attempts (only the columns the rules need), and one
+    write; then the completion check's two for the enrolments a passed module may complete.
     """
     from quizzes.models import Attempt, Quiz
 
@@ -124,15 +124,17 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
         .annotate(n=Count("id"))
         .order_by()
     )
-    lessons_read = {
-        (enrolment_id, module_id): n
-        for enrolment_id, module_id, n in LessonProgress.objects.filter(
-            enrolment_id__in=enrolment_ids, lesson__module_id__in=module_ids
-        )
-        .values_list("enrolment_id", "lesson__module_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    lessons_read: dict[tuple[int, int], int] = {}
+    if lessons_total:  # a quiz-only module has no lessons to have read
+        lessons_read = {
+            (enrolment_id, module_id): n
+            for enrolment_id, module_id, n in LessonProgress.objects.filter(
+                enrolment_id__in=enrolment_ids, lesson__module_id__in=lessons_total
+            )
+            .values_list("enrolment_id", "lesson__module_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
     quizzes: dict[int, list[tuple]] = {module_id: [] for module_id in module_ids}
     for quiz_id, module_id, method, pass_mark in Quiz.objects.filter(
         module_id__in=module_ids

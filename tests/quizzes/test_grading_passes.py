@@ -182,3 +182,53 @@ def test_an_attempt_whose_learner_left_the_course_is_graded_without_progress(qui
     attempt.refresh_from_db()
     assert (attempt.state, attempt.passed) == (Attempt.State.GRADED, True)
     assert not ModuleProgress.objects.filter(enrolment__user=residents[0]).exists()
+
+
+@pytest.fixture
+def fresh_memory(monkeypatch):
+    """The process's memory of graded attempts, empty for this test alone."""
+    memory = set()
+    monkeypatch.setattr(services, "_graded_here", memory)
+    return memory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_whose_attempt_this_process_graded_ends_without_a_query(
+    quiz, residents, fresh_memory
+):
+    first, second = (_submitted(r, quiz) for r in residents[:2])
+    attempts_grade_waiting(attempt_id=first.id)  # its pass grades both, and commits
+
+    with CaptureQueriesContext(connection) as queries:
+        attempts_grade_waiting(attempt_id=second.id)
+
+    assert len(queries) == 0
+    assert fresh_memory == {first.id, second.id}
+    assert Attempt.objects.get(pk=second.id).state == Attempt.State.GRADED
+
+
+def test_a_pass_inside_a_callers_transaction_is_not_remembered(quiz, residents, fresh_memory):
+    # The test's transaction stands for any caller's: it may still roll the grading back.
+    first, second = (_submitted(r, quiz) for r in residents[:2])
+    attempts_grade_waiting(attempt_id=first.id)
+
+    with CaptureQueriesContext(connection) as queries:
+        attempts_grade_waiting(attempt_id=second.id)
+
+    assert fresh_memory == set()
+    assert len(queries) == 1  # it looked, and found its attempt graded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_pass_is_not_remembered(quiz, residents, fresh_memory, caplog):
+    first, _waiting = (_submitted(r, quiz) for r in residents[:2])
+
+    with (
+        mock.patch.object(services, "rows_update", side_effect=DatabaseError("disk full")),
+        caplog.at_level(logging.ERROR, logger="quizzes.services"),
+        pytest.raises(DatabaseError),
+    ):
+        attempts_grade_waiting(attempt_id=first.id)
+
+    assert fresh_memory == set()
+    assert Attempt.objects.filter(state=Attempt.State.SUBMITTED).count() == 2

@@ -1,5 +1,6 @@
 """Database helpers the services share."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -40,7 +41,12 @@ def rows_update(model, pks: list, values: dict[str, list]) -> None:
         return
     meta = model._meta
     columns = [meta.pk, *(meta.get_field(name) for name in values)]
-    arrays = [_prepared(c, a) for c, a in zip(columns, [pks, *values.values()], strict=True)]
+    arrays = [
+        _array_literal(prepared) or prepared
+        for prepared in (
+            _prepared(c, a) for c, a in zip(columns, [pks, *values.values()], strict=True)
+        )
+    ]
     quote = connection.ops.quote_name
     names = [quote(column.column) for column in columns]
     sets = ", ".join(f"{name} = v.{name}" for name in names[1:])
@@ -55,6 +61,31 @@ def rows_update(model, pks: list, values: dict[str, list]) -> None:
             f"FROM unnest({unnest}) AS v({', '.join(names)}) WHERE t.{names[0]} = v.{names[0]}",
             arrays,
         )
+
+
+def _array_literal(values: list) -> str | None:
+    """The values as one PostgreSQL array literal, or None if one is of a type not written here
+    (JSON, say: psycopg then quotes the list itself).
+
+    psycopg quotes a list for the query element by element in Python; a single string it
+    quotes in C. For the thousand scores of a grading pass that was a fifth of the pass.
+    """
+    parts = []
+    for value in values:
+        kind = type(value)
+        if value is None:
+            parts.append("NULL")
+        elif kind is bool:
+            parts.append("t" if value else "f")
+        elif kind is int or kind is Decimal:
+            parts.append(str(value))
+        elif kind is str:
+            parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif kind is datetime or kind is date:
+            parts.append(value.isoformat())
+        else:
+            return None
+    return "{" + ",".join(parts) + "}"
 
 
 def _prepared(column, values: list) -> list:

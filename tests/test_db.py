@@ -29,7 +29,8 @@ def test_each_row_gets_its_own_values_of_every_kind_in_one_statement(items):
         "fraction": [Decimal("1"), None, Decimal("0.5")],
         "response": [{"choice_ids": [1]}, None, {"text": "SBAR"}],  # JSON: prepared by the field
         "responded_at": [when, None, when],
-        "comment": ["Clear.", "", "Say more about the plan."],
+        # Text that an array literal must quote: quotes, backslashes, braces, commas, NULL.
+        "comment": ['Say "SBAR", not {SOAP}.', "NULL", "C:\\notes\\ plan "],
     }
     with CaptureQueriesContext(connection) as queries:
         rows_update(AttemptQuestion, [i.pk for i in items], values)

@@ -23,6 +23,14 @@ _PLAIN_FIELDS = {
 _PLAIN_VALUES = (type(None), bool, int, str, Decimal)
 
 
+def fetch_all(sql: str, params=()) -> list[tuple]:
+    """The rows of one query written in SQL, for the few reads on the grading path where
+    building the query through the ORM cost more than running it (benchmarks/grading.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def rows_update(model, pks: list, values: dict[str, list]) -> None:
     """Set each row's columns to its own values in one statement: `values` maps a field name
     to a list holding one value per primary key in `pks` (of one Python type, as the field
@@ -42,7 +50,7 @@ def rows_update(model, pks: list, values: dict[str, list]) -> None:
     meta = model._meta
     columns = [meta.pk, *(meta.get_field(name) for name in values)]
     arrays = [
-        _array_literal(prepared) or prepared
+        array_literal(prepared) or prepared
         for prepared in (
             _prepared(c, a) for c, a in zip(columns, [pks, *values.values()], strict=True)
         )
@@ -63,9 +71,9 @@ def rows_update(model, pks: list, values: dict[str, list]) -> None:
         )
 
 
-def _array_literal(values: list) -> str | None:
-    """The values as one PostgreSQL array literal, or None if one is of a type not written here
-    (JSON, say: psycopg then quotes the list itself).
+def array_literal(values) -> str | None:
+    """The values as one PostgreSQL array literal, to send as `%s::type[]`; None if one is of
+    a type not written here (JSON, say: pass the list itself, and psycopg quotes it).
 
     psycopg quotes a list for the query element by element in Python; a single string it
     quotes in C. For the thousand scores of a grading pass that was a fifth of the pass.

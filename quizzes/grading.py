@@ -6,9 +6,10 @@ which answer matched, so its feedback can be shown.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -36,13 +37,12 @@ class AnswerKey:
     value_max: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class QuestionResult:
+class QuestionResult(NamedTuple):  # a tuple: made for every question a worker grades
     score: Decimal
     fraction: Decimal  # share of the points earned, 0..1
     # Key rows the response matched: the chosen choices, the accepted answer that matched, or
     # (matching) the prompts paired right. Their feedback is what the review shows.
-    matched: tuple[int, ...] = field(default=())
+    matched: tuple[int, ...] = ()
 
 
 def _quantize(value: Decimal) -> Decimal:

@@ -1,5 +1,6 @@
 """Writes for quizzes: starting, answering, submitting and grading attempts; overrides."""
 
+import json
 import logging
 import random
 from contextlib import nullcontext
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 from courses.services import enrolment_for, module_progress_refresh, modules_progress_refresh
-from lms.db import objects_update, rows_update
+from lms.db import array_literal, fetch_all, objects_update, rows_update
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 from .grading import AnswerKey, grade_response, parse_number
@@ -358,10 +359,10 @@ def attempt_submit(*, user, attempt_id: int, responses: dict[int, object] | None
         _enqueue_grading(attempt_id)
 
 
-# The two statements that run for every attempt a cohort submits, the submit and the grading
-# task's first look at its attempt, are written in SQL: through the ORM each took four times
-# the CPU, in the web and worker processes that grading throughput depends on
-# (benchmarks/grading.py).
+# The statements that run for every attempt a cohort submits (the submit, the grading task's
+# first look at its attempt) and the reads of every grading pass are written in SQL: through
+# the ORM each took several times the CPU, in the web and worker processes that grading
+# throughput depends on (benchmarks/grading.py).
 
 
 def _submit_if_open(*, attempt_id: int, user_id: int, now) -> bool:
@@ -385,10 +386,8 @@ def _submit_if_open(*, attempt_id: int, user_id: int, now) -> bool:
 
 
 def _attempt_state(attempt_id: int) -> str | None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT state FROM quizzes_attempt WHERE id = %s", [attempt_id])
-        row = cursor.fetchone()
-    return row[0] if row else None
+    rows = fetch_all("SELECT state FROM quizzes_attempt WHERE id = %s", [attempt_id])
+    return rows[0][0] if rows else None
 
 
 def _final_responses_store(*, user, attempt_id: int, responses: dict[int, object], now) -> None:
@@ -442,14 +441,11 @@ _GRADED_HERE_MAX = 100_000  # about 5 MB; then it starts again empty
 def answer_keys(question_ids) -> dict[int, list[AnswerKey]]:
     """The key rows of these questions as plain data, in authoring order (one query)."""
     keys: dict[int, list[AnswerKey]] = {}
-    rows = (
-        Choice.objects.filter(question_id__in=list(question_ids))
-        .order_by("position")
-        .values_list(
-            "id", "question_id", "fraction", "text", "match_text", "value_min", "value_max"
-        )
-    )
-    for cid, qid, fraction, text, match_text, value_min, value_max in rows:
+    for cid, qid, fraction, text, match_text, value_min, value_max in fetch_all(
+        "SELECT id, question_id, fraction, text, match_text, value_min, value_max"
+        " FROM quizzes_choice WHERE question_id = ANY(%s::bigint[]) ORDER BY position, id",
+        [array_literal(question_ids)],
+    ):
         keys.setdefault(qid, []).append(
             AnswerKey(
                 id=cid,
@@ -476,17 +472,33 @@ class _Item(NamedTuple):
     response: dict | None
 
 
-_ITEM_COLUMNS = (
-    "id",
-    "attempt_id",
-    "question_id",
-    "question__type",
-    "question__case_sensitive",
-    "points",
-    "options",
-    "response",
-)
 ATTEMPT_GRADE_FIELDS = ["score", "max_score", "percent", "passed", "state", "graded_at"]
+
+
+def _items_to_grade(attempt_ids: list[int]) -> dict[int, list[_Item]]:
+    """Each attempt's questions in order, as much of them as scoring reads (one query)."""
+    items: dict[int, list[_Item]] = {attempt_id: [] for attempt_id in attempt_ids}
+    for iid, attempt_id, qid, kind, case_sensitive, points, options, response in fetch_all(
+        "SELECT i.id, i.attempt_id, i.question_id, q.type, q.case_sensitive, i.points,"
+        " i.options, i.response"
+        " FROM quizzes_attemptquestion i JOIN quizzes_question q ON q.id = i.question_id"
+        " WHERE i.attempt_id = ANY(%s::bigint[]) ORDER BY i.attempt_id, i.position",
+        [array_literal(attempt_ids)],
+    ):
+        # JSON arrives as text here; only matching questions have options.
+        items[attempt_id].append(
+            _Item(
+                iid,
+                attempt_id,
+                qid,
+                kind,
+                case_sensitive,
+                points,
+                json.loads(options) if kind == Question.Type.MATCHING else [],
+                json.loads(response) if response is not None else None,
+            )
+        )
+    return items
 
 
 def _item_score(item: _Item, keys: dict[int, list[AnswerKey]]):
@@ -553,13 +565,7 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
     back the others; its own task grades it alone and reports the error. Returns the ids of
     the attempts graded or sent to review.
     """
-    items: dict[int, list[_Item]] = {a.pk: [] for a in attempts}
-    for row in (
-        AttemptQuestion.objects.filter(attempt_id__in=list(items))
-        .values_list(*_ITEM_COLUMNS)
-        .order_by("attempt_id", "position")
-    ):
-        items[row[1]].append(_Item._make(row))
+    items = _items_to_grade([a.pk for a in attempts])
     keys = answer_keys({i.question_id for rows in items.values() for i in rows})
 
     now = timezone.now()

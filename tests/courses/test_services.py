@@ -204,6 +204,35 @@ def test_the_course_stays_open_while_a_required_module_is_not_passed(learner, co
     assert not Certificate.objects.exists()
 
 
+def test_passing_only_an_optional_module_keeps_the_course_open(learner, course):
+    enrolment = enrol(learner, course)
+    optional, required = course.modules.order_by("position")
+    optional.required = False
+    optional.save()
+    _read_lessons(learner, optional)
+
+    _take_quiz(learner, optional.quizzes.get(), right=True)
+
+    assert _progress(learner, optional).status == ModuleProgress.Status.PASSED
+    assert _progress(learner, required).status == ModuleProgress.Status.NOT_STARTED
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.completed_at) == (Enrolment.Status.ACTIVE, None)
+
+
+def test_a_course_of_optional_modules_completes_when_every_one_is_passed(learner, course):
+    enrolment = enrol(learner, course)
+    course.modules.update(required=False)
+    first, second = course.modules.order_by("position")
+    for module in (first, second):
+        _read_lessons(learner, module)
+        _take_quiz(learner, module.quizzes.get(), right=True)
+        enrolment.refresh_from_db()
+        if module == first:
+            assert enrolment.status == Enrolment.Status.ACTIVE
+
+    assert enrolment.status == Enrolment.Status.COMPLETED
+
+
 @pytest.mark.parametrize(
     ("method", "score", "status"),
     [

@@ -307,7 +307,11 @@ class Attempt(models.Model):
         NEEDS_REVIEW = "needs_review", "Waiting for an instructor"
         GRADED = "graded", "Graded"
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    # Every change of state rewrites each index of the row, twice per attempt at least: no
+    # index of its own where a unique constraint below already leads with the column.
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.PROTECT, related_name="attempts", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
@@ -340,7 +344,15 @@ class Attempt(models.Model):
                 name="submitted_attempt_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["state", "submitted_at"])]
+        indexes = [
+            # Work waiting for a worker or an instructor, oldest first: few rows at any time,
+            # where the attempts in progress and graded are nearly all of them.
+            models.Index(
+                fields=["state", "submitted_at"],
+                condition=Q(state__in=["submitted", "needs_review"]),
+                name="attempt_waiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.quiz} #{self.number} by {self.user}"
@@ -353,7 +365,10 @@ class Attempt(models.Model):
 class AttemptQuestion(models.Model):
     """A question as frozen into an attempt at its start, with the learner's response."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    # Indexed by attempt_position_unique, which leads with it.
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="questions", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField(max_digits=6, decimal_places=2)

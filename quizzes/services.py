@@ -468,8 +468,8 @@ class _Item(NamedTuple):
     type: str
     case_sensitive: bool
     points: Decimal
-    options: list
-    response: dict | None
+    options_json: str  # JSON as stored: the answers a matching question offers, in order
+    response_json: str | None
 
 
 ATTEMPT_GRADE_FIELDS = ["score", "max_score", "percent", "passed", "state", "graded_at"]
@@ -485,36 +485,40 @@ def _items_to_grade(attempt_ids: list[int]) -> dict[int, list[_Item]]:
         " WHERE i.attempt_id = ANY(%s::bigint[]) ORDER BY i.attempt_id, i.position",
         [array_literal(attempt_ids)],
     ):
-        # JSON arrives as text here; only matching questions have options.
         items[attempt_id].append(
-            _Item(
-                iid,
-                attempt_id,
-                qid,
-                kind,
-                case_sensitive,
-                points,
-                json.loads(options) if kind == Question.Type.MATCHING else [],
-                json.loads(response) if response is not None else None,
-            )
+            _Item(iid, attempt_id, qid, kind, case_sensitive, points, options, response)
         )
     return items
 
 
-def _item_score(item: _Item, keys: dict[int, list[AnswerKey]]):
+def _item_score(item: _Item, keys: dict[int, list[AnswerKey]], seen: dict[tuple, tuple]):
     """(score, fraction) of one question; (None, None) for a description or an answered essay
-    (an instructor scores it)."""
+    (an instructor scores it).
+
+    A score depends only on the question, its points, the options shown and the response, and
+    a cohort's learners give the same few answers: `seen` keeps the pass's scores by those, so
+    each distinct answer is decoded and scored once. PostgreSQL prints JSON in one form, so the
+    same answer is the same text.
+    """
+    answer = (item.question_id, item.points, item.options_json, item.response_json)
+    if answer not in seen:
+        seen[answer] = _answer_score(item, keys)
+    return seen[answer]
+
+
+def _answer_score(item: _Item, keys: dict[int, list[AnswerKey]]):
+    response = json.loads(item.response_json) if item.response_json is not None else None
     if item.type == Question.Type.ESSAY:
-        if (item.response or {}).get("text", "").strip():
+        if (response or {}).get("text", "").strip():
             return None, None
         return Decimal("0.00"), Decimal("0")  # nothing to read
     result = grade_response(
         question_type=item.type,
         answers=keys.get(item.question_id, []),
-        response=item.response,
+        response=response,
         points=item.points,
         case_sensitive=item.case_sensitive,
-        options=item.options,
+        options=json.loads(item.options_json) if item.type == Question.Type.MATCHING else [],
     )
     return (result.score, result.fraction) if result else (None, None)
 
@@ -569,10 +573,10 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
     keys = answer_keys({i.question_id for rows in items.values() for i in rows})
 
     now = timezone.now()
-    done, scored_items, scores = [], [], []
+    done, scored_items, scores, seen = [], [], [], {}
     for attempt in attempts:
         try:
-            scored = [_item_score(item, keys) for item in items[attempt.pk]]
+            scored = [_item_score(item, keys, seen) for item in items[attempt.pk]]
         except Exception:
             if len(attempts) == 1:
                 raise

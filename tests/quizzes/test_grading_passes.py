@@ -18,7 +18,7 @@ from quizzes.services import (
     attempts_grade_waiting,
 )
 from tests.factories import UserFactory, enrol
-from tests.quizzes.builders import quiz_of_every_type, right_response, wrong_response
+from tests.quizzes.builders import matching, quiz_of_every_type, right_response, wrong_response
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,35 @@ def test_one_pass_grades_every_waiting_attempt_as_grading_each_alone_would(
         (Attempt.State.GRADED, False),
         (Attempt.State.GRADED, True),
     ]
+
+
+def test_the_same_matches_are_scored_against_the_options_each_learner_was_shown(
+    quiz, instructor, residents
+):
+    question = matching(quiz, instructor)
+    prompts = list(question.choices.exclude(text="").order_by("position"))
+    shown = [
+        [p.match_text for p in prompts] + ["Who is on call"],  # option n answers prompt n
+        ["Who is on call"] + [p.match_text for p in prompts],  # every option one place later
+    ]
+    same_matches = {"matches": {str(p.id): n for n, p in enumerate(prompts, start=1)}}
+    attempts = []
+    for resident, options in zip(residents[:2], shown, strict=True):
+        enrol(resident, quiz.module.course)
+        attempt, _ = attempt_start(user=resident, quiz=quiz)
+        AttemptQuestion.objects.filter(attempt=attempt, question=question).update(options=options)
+        attempt_save_response(
+            user=resident, attempt_id=attempt.id, question_id=question.id, response=same_matches
+        )
+        attempt_submit(user=resident, attempt_id=attempt.id)
+        attempts.append(attempt)
+
+    attempts_grade_waiting(attempt_id=attempts[0].id)  # one pass grades both
+
+    fractions = [
+        AttemptQuestion.objects.get(attempt=a, question=question).fraction for a in attempts
+    ]
+    assert fractions == [1, 0]
 
 
 def test_a_pass_costs_the_same_queries_for_one_attempt_as_for_five(quiz, residents):

@@ -622,6 +622,17 @@ def attempt_grade(*, attempt_id: int) -> Attempt | None:
     return attempt
 
 
+# What a pass reads and writes of the attempts it claims, their quiz and module; the rest of
+# their columns (settings, texts, dates) would be decoded for fifty rows at a time for nothing.
+_PASS_COLUMNS = (
+    "user",
+    *ATTEMPT_GRADE_FIELDS,
+    "quiz__pass_mark_percent",
+    "quiz__module__course",
+    "quiz__module__required",
+)
+
+
 def attempts_grade_waiting(*, attempt_id: int, limit: int = GRADING_BATCH) -> None:
     """Grade this attempt together with other submitted attempts still waiting for a worker.
 
@@ -638,7 +649,8 @@ def attempts_grade_waiting(*, attempt_id: int, limit: int = GRADING_BATCH) -> No
             batch = list(
                 _locked_for_grading(skip_locked=True)
                 .filter(Q(pk=attempt_id) | Q(state=Attempt.State.SUBMITTED))
-                .order_by("submitted_at", "pk")[:limit]
+                .order_by("submitted_at", "pk")
+                .only(*_PASS_COLUMNS)[:limit]
             )
             graded = _attempts_grade([a for a in batch if a.state == Attempt.State.SUBMITTED])
     except Exception:

@@ -16,7 +16,7 @@ from django.core.files import File
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from lms.db import array_literal, fetch_all, objects_update
+from lms.db import fetch_all, id_array, objects_update
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 from .models import (
@@ -113,16 +113,22 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
     no lessons), quizzes, the learners' attempts (only the columns the rules need), and one
     write; then the completion check's one for the enrolments a passed module may complete.
     """
-    # The reads below are in SQL: through the ORM, building each took longer than running it,
-    # and a grading pass runs them for every batch of attempts (benchmarks/grading.py).
-    enrolment_ids = array_literal({e.pk for e, _ in pairs})
-    module_ids = array_literal({m.pk for _, m in pairs})
+    from quizzes.models import Attempt, Quiz
+
+    enrolment_ids = {e.pk for e, _ in pairs}
+    module_ids = {m.pk for _, m in pairs}
     rows = _progress_rows_locked(pairs)
     lessons_total = dict(
         fetch_all(
             "SELECT module_id, count(*) FROM courses_lesson"
             " WHERE module_id = ANY(%s::bigint[]) GROUP BY module_id",
-            [module_ids],
+            [id_array(module_ids)],
+            orm=lambda: (
+                Lesson.objects.filter(module_id__in=module_ids)
+                .values_list("module_id")
+                .annotate(n=Count("id"))
+                .order_by()
+            ),
         )
     )
     lessons_read: dict[tuple[int, int], int] = {}
@@ -132,26 +138,45 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
             " FROM courses_lessonprogress r JOIN courses_lesson l ON l.id = r.lesson_id"
             " WHERE r.enrolment_id = ANY(%s::bigint[]) AND l.module_id = ANY(%s::bigint[])"
             " GROUP BY r.enrolment_id, l.module_id",
-            [enrolment_ids, array_literal(lessons_total)],
+            [id_array(enrolment_ids), id_array(lessons_total)],
+            orm=lambda: (
+                LessonProgress.objects.filter(
+                    enrolment_id__in=enrolment_ids, lesson__module_id__in=lessons_total
+                )
+                .values_list("enrolment_id", "lesson__module_id")
+                .annotate(n=Count("id"))
+                .order_by()
+            ),
         ):
             lessons_read[enrolment_id, module_id] = n
-    quizzes: dict[int, list[tuple]] = {m.pk: [] for _, m in pairs}
+    quizzes: dict[int, list[tuple]] = {module_id: [] for module_id in module_ids}
     for quiz_id, module_id, method, pass_mark in fetch_all(
         "SELECT id, module_id, grading_method, pass_mark_percent FROM quizzes_quiz"
         " WHERE module_id = ANY(%s::bigint[])",
-        [module_ids],
+        [id_array(module_ids)],
+        orm=lambda: Quiz.objects.filter(module_id__in=module_ids).values_list(
+            "id", "module_id", "grading_method", "pass_mark_percent"
+        ),
     ):
         quizzes[module_id].append((quiz_id, method, pass_mark))
     attempts: dict[tuple[int, int], list[tuple]] = {}
-    for row in fetch_all(
-        "SELECT user_id, quiz_id, state, percent, passed, submitted_at, id FROM quizzes_attempt"
-        " WHERE user_id = ANY(%s::bigint[]) AND quiz_id = ANY(%s::bigint[]) ORDER BY number",
-        [
-            array_literal({e.user_id for e, _ in pairs}),
-            array_literal([q[0] for qs in quizzes.values() for q in qs]),
-        ],
-    ):
-        attempts.setdefault(row[:2], []).append(row[2:])
+    user_ids = {e.user_id for e, _ in pairs}
+    quiz_ids = [q[0] for qs in quizzes.values() for q in qs]
+    if quiz_ids:  # a module of lessons only has no attempts to read
+        for row in fetch_all(
+            "SELECT user_id, quiz_id, state, percent, passed, submitted_at, id"
+            " FROM quizzes_attempt WHERE user_id = ANY(%s::bigint[])"
+            " AND quiz_id = ANY(%s::bigint[]) ORDER BY number",
+            [id_array(user_ids), id_array(quiz_ids)],
+            orm=lambda: (
+                Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=quiz_ids)
+                .values_list(
+                    "user_id", "quiz_id", "state", "percent", "passed", "submitted_at", "id"
+                )
+                .order_by("number")
+            ),
+        ):
+            attempts.setdefault(row[:2], []).append(row[2:])
 
     now = timezone.now()
     for enrolment, module in pairs:
@@ -291,7 +316,8 @@ def enrolments_completion_check(*, enrolments: list[Enrolment]) -> set[int]:
             " LEFT JOIN courses_moduleprogress p"
             " ON p.enrolment_id = e.id AND p.module_id = m.id AND p.status = %s"
             " WHERE e.id = ANY(%s::bigint[]) GROUP BY e.id",
-            [ModuleProgress.Status.PASSED, array_literal(e.pk for e in open_enrolments)],
+            [ModuleProgress.Status.PASSED, id_array(e.pk for e in open_enrolments)],
+            orm=lambda: _completion_counts(open_enrolments),
         )
     }
     from certificates.services import certificate_request
@@ -308,6 +334,34 @@ def enrolments_completion_check(*, enrolments: list[Enrolment]) -> set[int]:
         certificate_request(enrolment=enrolment)
         completed.add(enrolment.pk)
     return completed
+
+
+def _completion_counts(enrolments: list[Enrolment]) -> list[tuple]:
+    """enrolments_completion_check's counts through the ORM (in two queries): per enrolment,
+    the course's modules, its required ones, those passed and the required ones passed."""
+    modules = {
+        course_id: (n_modules, n_required)
+        for course_id, n_modules, n_required in Module.objects.filter(
+            course_id__in={e.course_id for e in enrolments}
+        )
+        .values_list("course_id")
+        .annotate(n_modules=Count("id"), n_required=Count("id", filter=Q(required=True)))
+        .order_by()
+    }
+    passed = {
+        enrolment_id: (n_passed, n_required_passed)
+        for enrolment_id, n_passed, n_required_passed in ModuleProgress.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments], status=ModuleProgress.Status.PASSED
+        )
+        .values_list("enrolment_id")
+        .annotate(n=Count("id"), n_required=Count("id", filter=Q(module__required=True)))
+        .order_by()
+    }
+    return [
+        (e.pk, *modules[e.course_id], *passed.get(e.pk, (0, 0)))
+        for e in enrolments
+        if e.course_id in modules  # as the SQL's join: a course without modules has no row
+    ]
 
 
 # --- cohorts ------------------------------------------------------------------------------------

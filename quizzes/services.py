@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from courses.models import Enrolment
 from courses.services import enrolment_for, module_progress_refresh, modules_progress_refresh
-from lms.db import array_literal, fetch_all, objects_update, rows_update
+from lms.db import fetch_all, id_array, objects_update, rows_update
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 
 from .grading import AnswerKey, grade_response, parse_number
@@ -386,8 +387,10 @@ def _submit_if_open(*, attempt_id: int, user_id: int, now) -> bool:
 
 
 def _attempt_state(attempt_id: int) -> str | None:
-    rows = fetch_all("SELECT state FROM quizzes_attempt WHERE id = %s", [attempt_id])
-    return rows[0][0] if rows else None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT state FROM quizzes_attempt WHERE id = %s", [attempt_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _final_responses_store(*, user, attempt_id: int, responses: dict[int, object], now) -> None:
@@ -444,7 +447,14 @@ def answer_keys(question_ids) -> dict[int, list[AnswerKey]]:
     for cid, qid, fraction, text, match_text, value_min, value_max in fetch_all(
         "SELECT id, question_id, fraction, text, match_text, value_min, value_max"
         " FROM quizzes_choice WHERE question_id = ANY(%s::bigint[]) ORDER BY position, id",
-        [array_literal(question_ids)],
+        [id_array(question_ids)],
+        orm=lambda: (
+            Choice.objects.filter(question_id__in=list(question_ids))
+            .order_by("position", "id")
+            .values_list(
+                "id", "question_id", "fraction", "text", "match_text", "value_min", "value_max"
+            )
+        ),
     ):
         keys.setdefault(qid, []).append(
             AnswerKey(
@@ -483,7 +493,21 @@ def _items_to_grade(attempt_ids: list[int]) -> dict[int, list[_Item]]:
         " i.options, i.response"
         " FROM quizzes_attemptquestion i JOIN quizzes_question q ON q.id = i.question_id"
         " WHERE i.attempt_id = ANY(%s::bigint[]) ORDER BY i.attempt_id, i.position",
-        [array_literal(attempt_ids)],
+        [id_array(attempt_ids)],
+        orm=lambda: (
+            AttemptQuestion.objects.filter(attempt_id__in=attempt_ids)
+            .values_list(
+                "id",
+                "attempt_id",
+                "question_id",
+                "question__type",
+                "question__case_sensitive",
+                "points",
+                Cast("options", TextField()),  # JSON as text, as PostgreSQL sends it above
+                Cast("response", TextField()),
+            )
+            .order_by("attempt_id", "position")
+        ),
     ):
         items[attempt_id].append(
             _Item(iid, attempt_id, qid, kind, case_sensitive, points, options, response)
@@ -569,6 +593,8 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
     back the others; its own task grades it alone and reports the error. Returns the ids of
     the attempts graded or sent to review.
     """
+    if not attempts:
+        return set()
     items = _items_to_grade([a.pk for a in attempts])
     keys = answer_keys({i.question_id for rows in items.values() for i in rows})
 

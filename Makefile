@@ -62,7 +62,7 @@ test:
 	CI_REQUIRE_SERVICES=1 DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 	# SQLite is the embedded default, and the progress and grading services read through SQL
 	# on PostgreSQL but through the ORM elsewhere: their tests run on SQLite too.
-	DATABASE_URL=sqlite:///var/test.sqlite3 DJANGO_SETTINGS_MODULE=lms.settings.test \
+	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=lms.settings.test \
 	  $(VENV)/bin/pytest --create-db tests/courses/test_services.py \
 	  tests/quizzes/test_grading_passes.py tests/test_main_flow_services.py tests/test_db.py
 

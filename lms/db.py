@@ -38,8 +38,9 @@ def fetch_all(sql: str, params, *, orm: Callable[[], Iterable[tuple]]) -> list[t
 
 
 def id_array(ids) -> str:
-    """Ids as one PostgreSQL array literal, to send as `%s::bigint[]` (see `_array_literal`)."""
-    return "{" + ",".join(str(operator.index(i)) for i in ids) + "}"
+    """Ids as one PostgreSQL array literal, to send as `%s::bigint[]`; a value that is not an
+    integer raises, where `_array_literal` would give None (and the query match nothing)."""
+    return _array_literal([operator.index(i) for i in ids])
 
 
 def rows_update(model, pks: list, values: dict[str, list]) -> None:

@@ -361,9 +361,9 @@ def attempt_submit(*, user, attempt_id: int, responses: dict[int, object] | None
 
 
 # The statements that run for every attempt a cohort submits (the submit, the grading task's
-# first look at its attempt) and the reads of every grading pass are written in SQL: through
-# the ORM each took several times the CPU, in the web and worker processes that grading
-# throughput depends on (benchmarks/grading.py).
+# first look at its attempt) are written in SQL, and so, on PostgreSQL, are the reads of every
+# grading pass (lms.db.fetch_all): through the ORM each took several times the CPU, in the web
+# and worker processes that grading throughput depends on (benchmarks/grading.py).
 
 
 def _submit_if_open(*, attempt_id: int, user_id: int, now) -> bool:

@@ -47,6 +47,16 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks._database import create_database  # noqa: E402
+from courses.cohorts.selectors.dashboard import (  # noqa: E402
+    FAILED,
+    OVERDUE,
+    PASSED,
+    LearnerRow,
+    ProgressCell,
+    RiskReason,
+    cohort_progress,
+)
+from courses.cohorts.selectors.learners import cohort_learners_matching  # noqa: E402
 from courses.models import (  # noqa: E402
     Cohort,
     Competency,
@@ -55,16 +65,6 @@ from courses.models import (  # noqa: E402
     Module,
     ModuleDueDate,
     ModuleProgress,
-)
-from courses.selectors import (  # noqa: E402
-    FAILED,
-    OVERDUE,
-    PASSED,
-    LearnerRow,
-    ProgressCell,
-    RiskReason,
-    cohort_learners_matching,
-    cohort_progress,
 )
 from quizzes.models import Quiz  # noqa: E402
 

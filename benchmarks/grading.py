@@ -48,10 +48,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from benchmarks._database import create_database, vacuum_analyze  # noqa: E402
-from courses.services import enrolment_create  # noqa: E402
+from courses.services.enrolment import enrolment_create  # noqa: E402
 from lms.celery import app  # noqa: E402
 from quizzes.models import Attempt, Question  # noqa: E402
-from quizzes.services import attempt_save_response, attempt_start, attempt_submit  # noqa: E402
+from quizzes.services.attempts import (  # noqa: E402
+    attempt_save_response,
+    attempt_start,
+    attempt_submit,
+)
 from tasks.config import Queues  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +66,7 @@ def _build_quiz(stamp: str):
     """A published course with one module whose quiz has 20 questions of six types."""
     from courses.models import Course, Module
     from quizzes.models import Quiz
-    from quizzes.services import question_create
+    from quizzes.services.authoring import question_create
 
     course = Course.objects.create(
         title=f"Grading benchmark {stamp}", slug=f"grading-bench-{stamp}", status="published"

@@ -137,10 +137,6 @@ ATTESTATION = (
 )
 
 
-def course_awards_credit(course: Course) -> bool:
-    return bool(course.credit_type) and course.max_credits > 0
-
-
 class CreditClaim(models.Model):
     """What the learner claimed for a completed course, and that they attested to it.
 

@@ -12,7 +12,6 @@ from .models import (
     CertificateBatch,
     CertificateEvent,
     NameChangeRequest,
-    course_awards_credit,
     normalise_code,
 )
 
@@ -68,7 +67,7 @@ def claimable_course(*, user, slug: str) -> tuple[Course, Enrolment]:
         .filter(user=user, course__slug=slug, status=Enrolment.Status.COMPLETED)
         .first()
     )
-    if enrolment is None or not course_awards_credit(enrolment.course):
+    if enrolment is None or not enrolment.course.awards_credit:
         raise NotFound("You have no credit to claim for this course.", code="nothing_to_claim")
     return enrolment.course, enrolment
 
@@ -155,7 +154,7 @@ def cohort_certificate_rows(*, cohort: Cohort) -> list[CohortCertificateRow]:
             status=Certificate.Status.SUPERSEDED
         )
     }
-    credit = course_awards_credit(cohort.course)
+    credit = cohort.course.awards_credit
     rows = []
     for enrolment in enrolments:
         claimed = hasattr(enrolment, "credit_claim")

@@ -17,6 +17,12 @@ from django.utils import timezone
 
 from courses.models import Cohort, Course, Enrolment
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from tasks.enqueue import (
+    ISSUE_CERTIFICATE,
+    NOTIFY_CERTIFICATE_READY,
+    RUN_CERTIFICATE_BATCH,
+    enqueue,
+)
 
 from .models import (
     ATTESTATION,
@@ -27,7 +33,6 @@ from .models import (
     CreditClaim,
     NameChangeRequest,
     certificate_upload_to,
-    course_awards_credit,
 )
 from .rendering import render_certificate, verify_url
 
@@ -35,18 +40,6 @@ logger = logging.getLogger(__name__)
 
 # After this many failed renders the sweeper stops retrying; the row shows the last error.
 MAX_RENDER_ATTEMPTS = 10
-
-
-def _enqueue_issue(enrolment_id: int) -> None:
-    from tasks.certificates import issue_certificate
-
-    transaction.on_commit(lambda: issue_certificate.delay(enrolment_id))
-
-
-def _enqueue_notify(certificate_id: int) -> None:
-    from tasks.certificates import notify_certificate_ready
-
-    transaction.on_commit(lambda: notify_certificate_ready.delay(certificate_id))
 
 
 def _event(certificate: Certificate, kind: str, *, actor=None, sha256: str = "", note: str = ""):
@@ -61,7 +54,7 @@ def _event(certificate: Certificate, kind: str, *, actor=None, sha256: str = "",
 def awaits_claim(enrolment: Enrolment) -> bool:
     """A completed enrolment in a course with credit whose learner has not claimed yet."""
     return (
-        course_awards_credit(enrolment.course)
+        enrolment.course.awards_credit
         and not CreditClaim.objects.filter(enrolment_id=enrolment.id).exists()
     )
 
@@ -93,7 +86,7 @@ def credit_claim_create(*, user, course: Course, credits, attested: bool) -> Cre
     enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
     if enrolment is None:
         raise NotFound("You are not enrolled in this course.", code="not_enrolled")
-    if not course_awards_credit(course):
+    if not course.awards_credit:
         raise ApplicationError("This course awards no credit to claim.", code="no_credit")
     if enrolment.status != Enrolment.Status.COMPLETED:
         raise Conflict("Complete the course before claiming its credit.", code="not_completed")
@@ -140,7 +133,7 @@ def certificate_request(*, enrolment: Enrolment) -> Certificate | None:
         return None
     certificate = _current_or_create(enrolment)
     if certificate.status in Certificate.RENDERABLE:
-        _enqueue_issue(enrolment.id)
+        enqueue(ISSUE_CERTIFICATE, enrolment.id)
     return certificate
 
 
@@ -217,7 +210,7 @@ def certificate_render(*, certificate_id: int) -> Certificate:
         certificate.last_error = ""
         certificate.save()
         _event(certificate, CertificateEvent.Kind.RENDERED, sha256=sha256)
-        _enqueue_notify(certificate.id)
+        enqueue(NOTIFY_CERTIFICATE_READY, certificate.id)
     logger.info("Certificate %s ready (%d bytes)", certificate.code, len(pdf))
     return certificate
 
@@ -350,7 +343,7 @@ def certificate_reissue(*, certificate_id: int, learner_name: str, actor=None) -
     old.save(update_fields=["superseded_by"])
     _event(old, CertificateEvent.Kind.SUPERSEDED, actor=actor, note=f"by {new.code}")
     _event(new, CertificateEvent.Kind.ISSUED, actor=actor, note=f"reissue of {old.code}")
-    _enqueue_issue(old.enrolment_id)
+    enqueue(ISSUE_CERTIFICATE, old.enrolment_id)
     return new
 
 
@@ -485,9 +478,7 @@ def certificate_batch_create(*, user, cohort: Cohort, kind: str) -> CertificateB
             details={"batch_id": running.id},
         )
     batch = CertificateBatch.objects.create(cohort=cohort, kind=kind, requested_by=user)
-    from tasks.certificates import run_certificate_batch
-
-    transaction.on_commit(lambda: run_certificate_batch.delay(batch.id))
+    enqueue(RUN_CERTIFICATE_BATCH, batch.id)
     return batch
 
 
@@ -505,7 +496,7 @@ def _batch_targets(batch: CertificateBatch) -> list[int]:
     enrolments = Enrolment.objects.filter(
         cohort_id=batch.cohort_id, status=Enrolment.Status.COMPLETED
     ).exclude(certificates__status__in=[Certificate.Status.READY, Certificate.Status.REVOKED])
-    if course_awards_credit(batch.cohort.course):
+    if batch.cohort.course.awards_credit:
         enrolments = enrolments.filter(credit_claim__isnull=False)
     return list(enrolments.order_by("id").values_list("id", flat=True))
 

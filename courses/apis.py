@@ -9,9 +9,19 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from courses.cohorts.selectors import access as access_selectors
+from courses.cohorts.selectors import dashboard as dashboard_selectors
+from courses.cohorts.selectors import exports as exports_selectors
+from courses.cohorts.selectors import learners as learners_selectors
+from courses.cohorts.services import cohorts as cohort_services
+from courses.cohorts.services import due_dates as due_dates_services
+from courses.cohorts.services import exports as exports_services
+from courses.cohorts.services import rosters as rosters_services
+from courses.selectors import catalogue as catalogue_selectors
+from courses.selectors import learning as learning_selectors
+from courses.services import enrolment as enrolment_services
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 
-from . import selectors, services
 from .models import CohortExport, Lesson
 
 
@@ -60,7 +70,7 @@ class CourseListApi(ListAPIView):
     serializer_class = CourseListOutput
 
     def get_queryset(self):
-        return selectors.courses_visible_to(user=self.request.user).order_by("title")
+        return catalogue_selectors.courses_visible_to(user=self.request.user).order_by("title")
 
 
 class CourseDetailApi(APIView):
@@ -68,7 +78,7 @@ class CourseDetailApi(APIView):
 
     @extend_schema(responses=CourseDetailOutput)
     def get(self, request, slug: str):
-        course = selectors.course_detail(user=request.user, slug=slug)
+        course = catalogue_selectors.course_detail(user=request.user, slug=slug)
         return Response(CourseDetailOutput(course).data)
 
 
@@ -84,10 +94,10 @@ class CourseEnrollApi(APIView):
     @extend_schema(request=None, responses={200: EnrolmentOutput, 201: EnrolmentOutput})
     def post(self, request, slug: str):
         # Drafts are invisible to learners: for them a draft is "no such course".
-        course = selectors.courses_visible_to(user=request.user).filter(slug=slug).first()
+        course = catalogue_selectors.courses_visible_to(user=request.user).filter(slug=slug).first()
         if course is None:
             raise NotFound("No such course.")
-        enrolment, created = services.enrolment_create(user=request.user, course=course)
+        enrolment, created = enrolment_services.enrolment_create(user=request.user, course=course)
         return Response(
             EnrolmentOutput(enrolment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -103,7 +113,7 @@ class LessonCompleteApi(APIView):
     @extend_schema(request=None, responses=LessonProgressOutput)
     def post(self, request, lesson_id: int):
         lesson = get_object_or_404(Lesson.objects.select_related("module__course"), pk=lesson_id)
-        progress = services.lesson_complete(user=request.user, lesson=lesson)
+        progress = enrolment_services.lesson_complete(user=request.user, lesson=lesson)
         return Response(LessonProgressOutput(progress).data)
 
 
@@ -134,7 +144,7 @@ class MyProgressApi(ListAPIView):
     serializer_class = CourseProgressOutput
 
     def get_queryset(self):
-        return selectors.progress_of(user=self.request.user)
+        return learning_selectors.progress_of(user=self.request.user)
 
 
 # --- cohorts ------------------------------------------------------------------------------------
@@ -165,21 +175,23 @@ class CohortListApi(ListAPIView):
     serializer_class = CohortOutput
 
     def get_queryset(self):
-        return selectors.cohorts_visible_to(user=self.request.user)
+        return access_selectors.cohorts_visible_to(user=self.request.user)
 
     @extend_schema(request=CohortCreateInput, responses={201: CohortOutput})
     def post(self, request):
-        if not request.user.has_perm(services.CREATE_COHORT_PERMISSION):
+        if not request.user.has_perm(cohort_services.CREATE_COHORT_PERMISSION):
             raise PermissionDenied("Only program directors can create cohorts.")
         data = _valid(CohortCreateInput, request.data)
-        course = selectors.courses_for_new_cohort(user=request.user).filter(slug=data.pop("course"))
+        course = access_selectors.courses_for_new_cohort(user=request.user).filter(
+            slug=data.pop("course")
+        )
         if not course:
             raise ApplicationError(
                 "No published course has that slug.",
                 details={"course": ["No published course has that slug."]},
             )
-        cohort = services.cohort_create(actor=request.user, course=course[0], **data)
-        cohort = selectors.cohorts_visible_to(user=request.user).get(pk=cohort.pk)
+        cohort = cohort_services.cohort_create(actor=request.user, course=course[0], **data)
+        cohort = access_selectors.cohorts_visible_to(user=request.user).get(pk=cohort.pk)
         return Response(CohortOutput(cohort).data, status=status.HTTP_201_CREATED)
 
 
@@ -191,7 +203,7 @@ def _valid(serializer_class, data) -> dict:
 
 class ProgressCellOutput(serializers.Serializer):
     module_id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=selectors.CELL_STATUSES)
+    status = serializers.ChoiceField(choices=dashboard_selectors.CELL_STATUSES)
     best_score_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     attempts = serializers.IntegerField()
 
@@ -299,7 +311,7 @@ class CohortProgressOutput(serializers.Serializer):
 
 class CohortProgressQuery(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    show = serializers.ChoiceField(choices=list(selectors.SHOW_CHOICES), default="all")
+    show = serializers.ChoiceField(choices=list(learners_selectors.SHOW_CHOICES), default="all")
     sort = serializers.CharField(
         default="name",
         help_text="name, progress, score, activity, risk or module-<id>; '-' reverses.",
@@ -313,10 +325,10 @@ class CohortProgressApi(APIView):
 
     @extend_schema(parameters=[CohortProgressQuery], responses=CohortProgressOutput)
     def get(self, request, cohort_id: int):
-        cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+        cohort = access_selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
         query = _valid(CohortProgressQuery, request.query_params)
-        progress = selectors.cohort_progress(cohort=cohort)
-        rows = selectors.cohort_learners_matching(
+        progress = dashboard_selectors.cohort_progress(cohort=cohort)
+        rows = learners_selectors.cohort_learners_matching(
             progress, q=query["q"], show=query["show"], sort=query["sort"]
         )
         size, page = query["page_size"], query["page"]
@@ -354,9 +366,9 @@ class CohortLearnerAddApi(APIView):
 
     @extend_schema(request=LearnerAddInput, responses={201: RosterRowOutput})
     def post(self, request, cohort_id: int):
-        cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+        cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
         data = _valid(LearnerAddInput, request.data)
-        row = services.cohort_learner_add(actor=request.user, cohort=cohort, **data)
+        row = rosters_services.cohort_learner_add(actor=request.user, cohort=cohort, **data)
         return Response(RosterRowOutput(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -383,18 +395,22 @@ class CohortRosterImportApi(APIView):
 
     @extend_schema(request=RosterImportInput, responses={200: RosterOutput, 201: RosterOutput})
     def post(self, request, cohort_id: int):
-        cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+        cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
         data = _valid(RosterImportInput, request.data)
         upload = data["file"]
-        if upload.size > services.ROSTER_MAX_BYTES:
+        if upload.size > rosters_services.ROSTER_MAX_BYTES:
             raise ApplicationError(
                 "The file is larger than 2 MB; split the roster.", code="roster_too_large"
             )
         content = upload.read()
         if data["dry_run"]:
-            plan = services.cohort_roster_preview(actor=request.user, cohort=cohort, data=content)
+            plan = rosters_services.cohort_roster_preview(
+                actor=request.user, cohort=cohort, data=content
+            )
         else:
-            plan = services.cohort_roster_import(actor=request.user, cohort=cohort, data=content)
+            plan = rosters_services.cohort_roster_import(
+                actor=request.user, cohort=cohort, data=content
+            )
         body = {
             "is_valid": plan.is_valid,
             "imported": not data["dry_run"],
@@ -433,9 +449,9 @@ class CohortDueDatesApi(APIView):
 
     @extend_schema(request=DueDatesInput, responses=DueDatesOutput)
     def put(self, request, cohort_id: int):
-        cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+        cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
         data = _valid(DueDatesInput, request.data)
-        current = services.cohort_due_dates_set(
+        current = due_dates_services.cohort_due_dates_set(
             actor=request.user,
             cohort=cohort,
             due_dates={d["module_id"]: d["due_on"] for d in data["due_dates"]},
@@ -465,10 +481,12 @@ class CohortLearnerAttemptsApi(ListAPIView):
     serializer_class = LearnerAttemptOutput
 
     def get_queryset(self):
-        cohort = selectors.cohort_for_viewer(
+        cohort = access_selectors.cohort_for_viewer(
             user=self.request.user, cohort_id=self.kwargs["cohort_id"]
         )
-        return selectors.cohort_learner_attempts(cohort=cohort, user_id=self.kwargs["user_id"])
+        return learners_selectors.cohort_learner_attempts(
+            cohort=cohort, user_id=self.kwargs["user_id"]
+        )
 
 
 class ExportInput(serializers.Serializer):
@@ -492,7 +510,7 @@ class ExportOutput(serializers.Serializer):
     )
 
     def get_download_url(self, export) -> str | None:
-        url = selectors.cohort_export_download_url(export=export, api=True)
+        url = exports_selectors.cohort_export_download_url(export=export, api=True)
         return self.context["request"].build_absolute_uri(url) if url else None
 
 
@@ -501,9 +519,9 @@ class CohortExportCreateApi(APIView):
 
     @extend_schema(request=ExportInput, responses={202: ExportOutput})
     def post(self, request, cohort_id: int):
-        cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+        cohort = access_selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
         data = _valid(ExportInput, request.data)
-        export = services.cohort_export_request(actor=request.user, cohort=cohort, **data)
+        export = exports_services.cohort_export_request(actor=request.user, cohort=cohort, **data)
         return Response(
             ExportOutput(export, context={"request": request}).data,
             status=status.HTTP_202_ACCEPTED,
@@ -513,8 +531,8 @@ class CohortExportCreateApi(APIView):
 class CohortExportDetailApi(APIView):
     @extend_schema(responses=ExportOutput)
     def get(self, request, cohort_id: int, export_id: int):
-        cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
-        export = selectors.cohort_export_of(cohort=cohort, export_id=export_id)
+        cohort = access_selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+        export = exports_selectors.cohort_export_of(cohort=cohort, export_id=export_id)
         return Response(ExportOutput(export, context={"request": request}).data)
 
 
@@ -523,7 +541,7 @@ class CohortExportDownloadApi(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, token: str):
-        export = selectors.cohort_export_for_download(user=request.user, token=token)
+        export = exports_selectors.cohort_export_for_download(user=request.user, token=token)
         return FileResponse(
             export.file.open("rb"),
             as_attachment=True,

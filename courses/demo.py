@@ -9,9 +9,11 @@ from django.db import transaction
 from certificates.demo import demo_branding_load
 from certificates.models import CreditClaim
 from certificates.services import certificate_issue, credit_claim_create
+from courses.services import enrolment as enrolment_services
 from quizzes.models import Choice, Question, QuestionCategory, Quiz, QuizSlot
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 
-from . import services
 from .demo_cohort import load_demo_cohort
 from .demo_content import COURSE
 from .models import Cohort, Course, Enrolment, Lesson, Module
@@ -112,16 +114,14 @@ def _quiz(course: Course, module: Module, data: dict) -> Quiz:
 
 def _complete_course(user, course: Course, cohort: Cohort) -> None:
     """Walk `user` through the course with right answers, as a learner would."""
-    from quizzes.services import attempt_grade, attempt_start, attempt_submit
-
-    enrolment, _ = services.enrolment_create(user=user, course=course)
+    enrolment, _ = enrolment_services.enrolment_create(user=user, course=course)
     if enrolment.cohort_id != cohort.id:
         enrolment.cohort = cohort
         enrolment.save(update_fields=["cohort"])
     if enrolment.status != Enrolment.Status.COMPLETED:
         for module in course.modules.filter(required=True):
             for lesson in module.lessons.all():
-                services.lesson_complete(user=user, lesson=lesson)
+                enrolment_services.lesson_complete(user=user, lesson=lesson)
             for quiz in module.quizzes.all():
                 attempt, _ = attempt_start(user=user, quiz=quiz)
                 right = {

@@ -22,10 +22,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from courses.cohorts.services.cohorts import PROGRAM_DIRECTORS_GROUP
 from quizzes.models import Attempt, AttemptQuestion, Choice
 
 from .models import Cohort, Enrolment, LessonProgress, Module, ModuleDueDate, ModuleProgress
-from .services import PROGRAM_DIRECTORS_GROUP
 
 RESIDENTS = [
     "Amara Nwosu", "Benjamin Cohen", "Chloé Dubois", "Daniel Kim", "Elena Petrova",

@@ -2,8 +2,9 @@
 
 from django import forms
 
+from courses.cohorts.services.rosters import ROSTER_MAX_BYTES
+
 from .models import CohortExport, Course
-from .services import ROSTER_MAX_BYTES
 
 
 class CohortCreateForm(forms.Form):

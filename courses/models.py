@@ -91,6 +91,11 @@ class Course(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def awards_credit(self) -> bool:
+        """Continuing-education credit: its learners claim credit before the certificate."""
+        return bool(self.credit_type) and self.max_credits > 0
+
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")

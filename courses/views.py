@@ -8,17 +8,31 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from certificates.selectors import certificates_of
+from courses.cohorts import charts
+from courses.cohorts.selectors import access as access_selectors
+from courses.cohorts.selectors import dashboard as dashboard_selectors
+from courses.cohorts.selectors import exports as exports_selectors
+from courses.cohorts.selectors import learners as learners_selectors
+from courses.cohorts.services import cohorts as cohort_services
+from courses.cohorts.services import due_dates as due_dates_services
+from courses.cohorts.services import exports as exports_services
+from courses.cohorts.services import rosters as rosters_services
+from courses.selectors import catalogue as catalogue_selectors
+from courses.selectors import learning as learning_selectors
+from courses.services import enrolment as enrolment_services
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 
-from . import charts, forms, selectors, services
+from . import forms
 from .models import Lesson
 
 
 @login_required
 def dashboard(request):
-    enrolments = selectors.progress_of(user=request.user)
+    enrolments = learning_selectors.progress_of(user=request.user)
     enrolled_ids = [e.course_id for e in enrolments]
-    catalogue = selectors.courses_visible_to(user=request.user).exclude(id__in=enrolled_ids)
+    catalogue = catalogue_selectors.courses_visible_to(user=request.user).exclude(
+        id__in=enrolled_ids
+    )
     return render(
         request,
         "courses/dashboard.html",
@@ -32,9 +46,9 @@ def dashboard(request):
 
 @login_required
 def course_detail(request, slug):
-    course = selectors.course_detail(user=request.user, slug=slug)
-    enrolment = selectors.enrolment_of(user=request.user, course=course)
-    progress = selectors.module_progress_by_module(enrolment=enrolment)
+    course = catalogue_selectors.course_detail(user=request.user, slug=slug)
+    enrolment = learning_selectors.enrolment_of(user=request.user, course=course)
+    progress = learning_selectors.module_progress_by_module(enrolment=enrolment)
     modules = [(m, progress.get(m.id)) for m in course.modules.all()]
     return render(
         request,
@@ -43,7 +57,7 @@ def course_detail(request, slug):
             "course": course,
             "enrolment": enrolment,
             "modules": modules,
-            "lessons_read": selectors.lessons_read_ids(enrolment=enrolment),
+            "lessons_read": learning_selectors.lessons_read_ids(enrolment=enrolment),
         },
     )
 
@@ -51,15 +65,15 @@ def course_detail(request, slug):
 @login_required
 @require_POST
 def course_enrol(request, slug):
-    course = selectors.course_detail(user=request.user, slug=slug)
-    services.enrolment_create(user=request.user, course=course)
+    course = catalogue_selectors.course_detail(user=request.user, slug=slug)
+    enrolment_services.enrolment_create(user=request.user, course=course)
     return redirect("course", slug=course.slug)
 
 
 def _lesson_for(request, lesson_id) -> Lesson:
     lesson = get_object_or_404(Lesson.objects.select_related("module__course"), pk=lesson_id)
     if (
-        not selectors.courses_visible_to(user=request.user)
+        not catalogue_selectors.courses_visible_to(user=request.user)
         .filter(pk=lesson.module.course_id)
         .exists()
     ):
@@ -71,7 +85,7 @@ def _lesson_for(request, lesson_id) -> Lesson:
 def lesson_detail(request, lesson_id):
     lesson = _lesson_for(request, lesson_id)
     course = lesson.module.course
-    enrolment = selectors.enrolment_of(user=request.user, course=course)
+    enrolment = learning_selectors.enrolment_of(user=request.user, course=course)
     siblings = list(lesson.module.lessons.all())
     index = siblings.index(lesson)
     return render(
@@ -81,7 +95,7 @@ def lesson_detail(request, lesson_id):
             "lesson": lesson,
             "course": course,
             "enrolment": enrolment,
-            "is_read": lesson.id in selectors.lessons_read_ids(enrolment=enrolment),
+            "is_read": lesson.id in learning_selectors.lessons_read_ids(enrolment=enrolment),
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
             "quizzes": lesson.module.quizzes.all(),
@@ -93,7 +107,7 @@ def lesson_detail(request, lesson_id):
 @require_POST
 def lesson_complete(request, lesson_id):
     lesson = _lesson_for(request, lesson_id)
-    services.lesson_complete(user=request.user, lesson=lesson)
+    enrolment_services.lesson_complete(user=request.user, lesson=lesson)
     if request.headers.get("HX-Request"):
         return render(request, "courses/partials/lesson_read.html", {"lesson": lesson})
     return redirect("lesson", lesson_id=lesson.id)
@@ -111,21 +125,21 @@ def cohort_list(request):
         request,
         "courses/cohort_list.html",
         {
-            "cohorts": selectors.cohorts_visible_to(user=request.user),
-            "can_create": request.user.has_perm(services.CREATE_COHORT_PERMISSION),
+            "cohorts": access_selectors.cohorts_visible_to(user=request.user),
+            "can_create": request.user.has_perm(cohort_services.CREATE_COHORT_PERMISSION),
         },
     )
 
 
 @login_required
 def cohort_create(request):
-    if not request.user.has_perm(services.CREATE_COHORT_PERMISSION):
+    if not request.user.has_perm(cohort_services.CREATE_COHORT_PERMISSION):
         raise PermissionDenied("Only program directors can create cohorts.")
-    courses = selectors.courses_for_new_cohort(user=request.user)
+    courses = access_selectors.courses_for_new_cohort(user=request.user)
     form = forms.CohortCreateForm(request.POST or None, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:
-            cohort = services.cohort_create(actor=request.user, **form.cleaned_data)
+            cohort = cohort_services.cohort_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as error:
             _form_errors(form, error)
         else:
@@ -153,14 +167,14 @@ def _status(form) -> int:
 @login_required
 @require_GET
 def cohort_dashboard(request, cohort_id):
-    cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
-    progress = selectors.cohort_progress(cohort=cohort)
+    cohort = access_selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    progress = dashboard_selectors.cohort_progress(cohort=cohort)
     q = request.GET.get("q", "")
     show = request.GET.get("show", "all")
     sort = request.GET.get("sort", "name")
-    rows = selectors.cohort_learners_matching(progress, q=q, show=show, sort=sort)
+    rows = learners_selectors.cohort_learners_matching(progress, q=q, show=show, sort=sort)
     page = Paginator(rows, LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
-    exports = selectors.cohort_exports_recent(cohort=cohort)
+    exports = exports_selectors.cohort_exports_recent(cohort=cohort)
     return render(
         request,
         "courses/cohort_dashboard.html",
@@ -172,8 +186,8 @@ def cohort_dashboard(request, cohort_id):
             "q": q,
             "show": show,
             "sort": sort,
-            "show_choices": selectors.SHOW_CHOICES,
-            "sort_choices": selectors.SORT_CHOICES,
+            "show_choices": learners_selectors.SHOW_CHOICES,
+            "sort_choices": learners_selectors.SORT_CHOICES,
             "timeline": charts.timeline_chart(progress.timeline),
             "histograms": charts.score_histograms(progress.modules),
             "export_form": forms.ExportForm(),
@@ -186,9 +200,9 @@ def cohort_dashboard(request, cohort_id):
 @login_required
 @require_GET
 def cohort_learner(request, cohort_id, user_id):
-    cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
-    attempts = selectors.cohort_learner_attempts(cohort=cohort, user_id=user_id)
-    progress = selectors.cohort_progress(cohort=cohort, only_user_id=user_id)
+    cohort = access_selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    attempts = learners_selectors.cohort_learner_attempts(cohort=cohort, user_id=user_id)
+    progress = dashboard_selectors.cohort_progress(cohort=cohort, only_user_id=user_id)
     row = progress.learners[0]
     return render(
         request,
@@ -209,11 +223,11 @@ def cohort_learner(request, cohort_id, user_id):
 @login_required
 def cohort_learners(request, cohort_id):
     """Add learners: one by one, or a CSV roster previewed before anything is written."""
-    cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
     add_form = forms.LearnerAddForm(request.POST or None)
     if request.method == "POST" and add_form.is_valid():
         try:
-            row = services.cohort_learner_add(
+            row = rosters_services.cohort_learner_add(
                 actor=request.user, cohort=cohort, **add_form.cleaned_data
             )
         except ApplicationError as error:
@@ -242,7 +256,7 @@ def cohort_learners(request, cohort_id):
 @login_required
 @require_POST
 def cohort_roster_preview(request, cohort_id):
-    cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
     upload_form = forms.RosterUploadForm(request.POST, request.FILES)
     context = {
         "cohort": cohort,
@@ -254,7 +268,7 @@ def cohort_roster_preview(request, cohort_id):
         return render(request, "courses/cohort_learners.html", context, status=400)
     data = upload_form.cleaned_data["roster"]
     try:
-        plan = services.cohort_roster_preview(actor=request.user, cohort=cohort, data=data)
+        plan = rosters_services.cohort_roster_preview(actor=request.user, cohort=cohort, data=data)
     except ApplicationError as error:
         upload_form.add_error("roster", error.message)
         return render(request, "courses/cohort_learners.html", context, status=400)
@@ -278,19 +292,19 @@ def _roster_preview_page(request, cohort, plan, text, status=200):
 @login_required
 @require_POST
 def cohort_roster_import(request, cohort_id):
-    cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
     form = forms.RosterConfirmForm(request.POST)
     if not form.is_valid():
         raise ApplicationError("Upload the roster again: the preview was not sent back.")
     text = form.cleaned_data["roster_text"]
     data = text.encode("utf-8")
     try:
-        plan = services.cohort_roster_import(actor=request.user, cohort=cohort, data=data)
+        plan = rosters_services.cohort_roster_import(actor=request.user, cohort=cohort, data=data)
     except ApplicationError as error:
         if error.code != "roster_invalid":
             raise
         # Something changed since the preview: show the rows again, with what is wrong now.
-        plan = services.cohort_roster_preview(actor=request.user, cohort=cohort, data=data)
+        plan = rosters_services.cohort_roster_preview(actor=request.user, cohort=cohort, data=data)
         messages.error(request, error.message)
         return _roster_preview_page(request, cohort, plan, text, status=400)
     added = plan.count("invite") + plan.count("add")
@@ -306,13 +320,13 @@ def cohort_roster_import(request, cohort_id):
 
 @login_required
 def cohort_due_dates(request, cohort_id):
-    cohort = selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
     modules = list(cohort.course.modules.order_by("position"))
     current = dict(cohort.due_dates.values_list("module_id", "due_on"))
     form = forms.DueDatesForm(request.POST or None, modules=modules, current=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cohort_due_dates_set(
+            due_dates_services.cohort_due_dates_set(
                 actor=request.user, cohort=cohort, due_dates=form.due_dates()
             )
         except ApplicationError as error:
@@ -334,17 +348,22 @@ def cohort_due_dates(request, cohort_id):
 
 
 def _export_context(export) -> dict:
-    return {"export": export, "download_url": selectors.cohort_export_download_url(export=export)}
+    return {
+        "export": export,
+        "download_url": exports_selectors.cohort_export_download_url(export=export),
+    }
 
 
 @login_required
 @require_POST
 def cohort_export_create(request, cohort_id):
-    cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    cohort = access_selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
     form = forms.ExportForm(request.POST)
     if not form.is_valid():
         raise ApplicationError("Choose what to export and in which format.")
-    export = services.cohort_export_request(actor=request.user, cohort=cohort, **form.cleaned_data)
+    export = exports_services.cohort_export_request(
+        actor=request.user, cohort=cohort, **form.cleaned_data
+    )
     if request.headers.get("HX-Request"):
         return render(request, "courses/partials/export_status.html", _export_context(export))
     return redirect(f"{reverse('cohort', args=[cohort.id])}#exports")
@@ -354,15 +373,15 @@ def cohort_export_create(request, cohort_id):
 @require_GET
 def cohort_export_status(request, cohort_id, export_id):
     """One export's status row and progress bar, polled by htmx until it is finished."""
-    cohort = selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
-    export = selectors.cohort_export_of(cohort=cohort, export_id=export_id)
+    cohort = access_selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    export = exports_selectors.cohort_export_of(cohort=cohort, export_id=export_id)
     return render(request, "courses/partials/export_status.html", _export_context(export))
 
 
 @login_required
 @require_GET
 def cohort_export_download(request, token):
-    export = selectors.cohort_export_for_download(user=request.user, token=token)
+    export = exports_selectors.cohort_export_for_download(user=request.user, token=token)
     return FileResponse(
         export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1]
     )

@@ -5,19 +5,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lms.errors import NotFound
+from quizzes.selectors import access as access_selectors
+from quizzes.selectors import quiz_settings as quiz_settings_selectors
+from quizzes.selectors import review as review_selectors
+from quizzes.services import attempts as attempts_services
+from quizzes.services import grading as grading_services
 
-from . import selectors, services
 from .models import Attempt, Quiz
 
 
 class OmitHidden:
-    """Leaves out the fields whose value is `selectors.HIDDEN`: what review does not allow."""
+    """Leaves out the fields whose value is `HIDDEN`: what the review options do not allow."""
 
     def to_representation(self, instance):
         data = {}
         for f in self._readable_fields:
             value = f.get_attribute(instance)
-            if value is selectors.HIDDEN:
+            if value is review_selectors.HIDDEN:
                 continue
             data[f.field_name] = None if value is None else f.to_representation(value)
         return data
@@ -109,7 +113,7 @@ class QuizDetailApi(APIView):
     def get(self, request, quiz_id: int):
         quiz = Quiz.objects.select_related("module__course").filter(pk=quiz_id).first()
         course = quiz.module.course if quiz else None
-        is_author = course is not None and selectors.is_course_instructor(
+        is_author = course is not None and access_selectors.is_course_instructor(
             user=request.user, course=course
         )
         if quiz is None or not (course.is_published or is_author):
@@ -119,7 +123,7 @@ class QuizDetailApi(APIView):
                 "slots__question__choices", "slots__random_category", "feedback_bands"
             ).get(pk=quiz.pk)
             return Response(QuizAuthorOutput(quiz).data)
-        rules = selectors.quiz_settings_for(quiz=quiz, user=request.user)
+        rules = quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=request.user)
         data = QuizSettingsOutput(quiz).data
         data.update(
             attempts_allowed=rules.attempts_allowed,
@@ -231,7 +235,7 @@ class AttemptDetailOutput(AttemptOutput):
 
 
 def attempt_payload(*, attempt: Attempt, user) -> dict:
-    view = selectors.attempt_view(attempt=attempt, user=user)
+    view = review_selectors.attempt_view(attempt=attempt, user=user)
     data = AttemptOutput(attempt).data
     for name in ("score", "max_score", "percent", "passed"):
         value = getattr(view, name)
@@ -239,7 +243,7 @@ def attempt_payload(*, attempt: Attempt, user) -> dict:
             None if value is None else AttemptOutput().fields[name].to_representation(value)
         )
     data["review_available"] = view.show_answers
-    if view.overall_feedback is not selectors.HIDDEN:
+    if view.overall_feedback is not review_selectors.HIDDEN:
         data["overall_feedback"] = view.overall_feedback
     data["questions"] = AttemptQuestionOutput(view.questions, many=True).data
     return data
@@ -249,7 +253,7 @@ class AttemptStartApi(APIView):
     @extend_schema(request=None, responses={201: AttemptDetailOutput, 200: AttemptDetailOutput})
     def post(self, request, quiz_id: int):
         quiz = get_object_or_404(Quiz.objects.select_related("module__course"), pk=quiz_id)
-        attempt, created = services.attempt_start(user=request.user, quiz=quiz)
+        attempt, created = attempts_services.attempt_start(user=request.user, quiz=quiz)
         return Response(
             attempt_payload(attempt=attempt, user=request.user),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -259,7 +263,7 @@ class AttemptStartApi(APIView):
 class AttemptDetailApi(APIView):
     @extend_schema(responses=AttemptDetailOutput)
     def get(self, request, attempt_id: int):
-        attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+        attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
         return Response(attempt_payload(attempt=attempt, user=request.user))
 
 
@@ -293,7 +297,7 @@ class AttemptResponseApi(APIView):
         ),
     )
     def put(self, request, attempt_id: int, question_id: int):
-        item = services.attempt_save_response(
+        item = attempts_services.attempt_save_response(
             user=request.user,
             attempt_id=attempt_id,
             question_id=question_id,
@@ -305,8 +309,8 @@ class AttemptResponseApi(APIView):
 class AttemptSubmitApi(APIView):
     @extend_schema(request=None, responses={202: AttemptDetailOutput})
     def post(self, request, attempt_id: int):
-        services.attempt_submit(user=request.user, attempt_id=attempt_id)
-        attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+        attempts_services.attempt_submit(user=request.user, attempt_id=attempt_id)
+        attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
         return Response(
             attempt_payload(attempt=attempt, user=request.user), status=status.HTTP_202_ACCEPTED
         )
@@ -323,7 +327,7 @@ class AttemptQuestionGradeApi(APIView):
     def post(self, request, attempt_id: int, question_id: int):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        attempt = services.attempt_question_grade(
+        attempt = grading_services.attempt_question_grade(
             grader=request.user,
             attempt_id=attempt_id,
             question_id=question_id,

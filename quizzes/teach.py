@@ -12,14 +12,22 @@ from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, Module
 from lms.errors import ApplicationError, NotFound, PermissionDenied
+from quizzes.selectors import access as access_selectors
+from quizzes.selectors import quiz_settings as quiz_settings_selectors
+from quizzes.selectors import review as review_selectors
+from quizzes.selectors import teaching as teaching_selectors
+from quizzes.services import attempts as attempts_services
+from quizzes.services import authoring as authoring_services
+from quizzes.services import grading as grading_services
+from quizzes.services import overrides as overrides_services
 
-from . import forms, selectors, services
+from . import forms
 from .models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride
 
 
 def _taught_quiz(request, quiz_id) -> Quiz:
     quiz = get_object_or_404(Quiz.objects.select_related("module__course"), pk=quiz_id)
-    if not selectors.is_course_instructor(user=request.user, course=quiz.module.course):
+    if not access_selectors.is_course_instructor(user=request.user, course=quiz.module.course):
         raise PermissionDenied(
             "Only the course's instructors can change this quiz.", code="not_instructor"
         )
@@ -36,7 +44,7 @@ def _form_error(form, error: ApplicationError) -> None:
 
 @login_required
 def teach_home(request):
-    quizzes = selectors.quizzes_taught_by(user=request.user)
+    quizzes = access_selectors.quizzes_taught_by(user=request.user)
     modules = Module.objects.select_related("course").order_by("course__title", "position")
     if not request.user.is_staff:
         modules = modules.filter(course__instructors=request.user)
@@ -46,7 +54,7 @@ def teach_home(request):
         {
             "quizzes": quizzes,
             "modules": modules,
-            "waiting": selectors.essays_awaiting_grading(user=request.user).count(),
+            "waiting": teaching_selectors.essays_awaiting_grading(user=request.user).count(),
         },
     )
 
@@ -59,7 +67,7 @@ def quiz_new(request):
         raise Http404("No such module.")
     module = get_object_or_404(Module.objects.select_related("course"), pk=int(module_id))
     title = request.POST.get("title", "").strip() or f"{module.title} quiz"
-    quiz = services.quiz_create(actor=request.user, module=module, title=title)
+    quiz = authoring_services.quiz_create(actor=request.user, module=module, title=title)
     return redirect("teach-quiz", quiz_id=quiz.id)
 
 
@@ -83,8 +91,8 @@ def quiz_edit(request, quiz_id):
             if b and b.get("min_percent") is not None and b.get("text", "").strip()
         ]
         try:
-            services.quiz_settings_update(actor=request.user, quiz=quiz, **settings)
-            services.quiz_feedback_bands_set(actor=request.user, quiz=quiz, bands=rows)
+            authoring_services.quiz_settings_update(actor=request.user, quiz=quiz, **settings)
+            authoring_services.quiz_feedback_bands_set(actor=request.user, quiz=quiz, bands=rows)
         except ApplicationError as error:
             _form_error(form, error)
         else:
@@ -173,11 +181,11 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
             fields["default_points"] = form.cleaned_data["default_points"]
             try:
                 if question is None:
-                    services.question_create(
+                    authoring_services.question_create(
                         actor=request.user, quiz=quiz, type=question_type, answers=rows, **fields
                     )
                 else:
-                    services.question_update(
+                    authoring_services.question_update(
                         actor=request.user, quiz=quiz, question=question, answers=rows, **fields
                     )
             except ApplicationError as error:
@@ -206,11 +214,13 @@ def slot_change(request, quiz_id, slot_id):
     quiz = _taught_quiz(request, quiz_id)
     action = request.POST.get("action")
     if action == "remove":
-        services.quiz_slot_remove(actor=request.user, quiz=quiz, slot_id=slot_id)
+        authoring_services.quiz_slot_remove(actor=request.user, quiz=quiz, slot_id=slot_id)
         messages.success(request, "Question removed from the quiz (it stays in the bank).")
     elif action in ("up", "down"):
         offset = -1 if action == "up" else 1
-        services.quiz_slot_move(actor=request.user, quiz=quiz, slot_id=slot_id, offset=offset)
+        authoring_services.quiz_slot_move(
+            actor=request.user, quiz=quiz, slot_id=slot_id, offset=offset
+        )
     else:
         raise ApplicationError("Unknown action.")
     return redirect("teach-quiz", quiz_id=quiz.id)
@@ -222,9 +232,9 @@ def quiz_preview(request, quiz_id):
     quiz = _taught_quiz(request, quiz_id)
     # An unsaved attempt with its frozen questions, viewed as its learner would.
     attempt = Attempt(quiz=quiz, user=request.user, number=1)
-    items = services.attempt_questions_draw(attempt=attempt)
-    view = selectors.attempt_view_of_items(attempt=attempt, items=items, user=request.user)
-    rules = selectors.quiz_settings_for(quiz=quiz, user=None)
+    items = attempts_services.attempt_questions_draw(attempt=attempt)
+    view = review_selectors.attempt_view_of_items(attempt=attempt, items=items, user=request.user)
+    rules = quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=None)
     return render(
         request, "quizzes/teach/preview.html", {"quiz": quiz, "view": view, "rules": rules}
     )
@@ -232,14 +242,14 @@ def quiz_preview(request, quiz_id):
 
 @login_required
 def grading_queue(request):
-    waiting = selectors.essays_awaiting_grading(user=request.user)
+    waiting = teaching_selectors.essays_awaiting_grading(user=request.user)
     return render(request, "quizzes/teach/grading_queue.html", {"items": waiting})
 
 
 @login_required
 def essay_grade(request, attempt_id, question_id):
-    attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
-    if not selectors.is_course_instructor(user=request.user, course=attempt.quiz.course):
+    attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+    if not access_selectors.is_course_instructor(user=request.user, course=attempt.quiz.course):
         raise NotFound("No such attempt.")
     item = get_object_or_404(
         AttemptQuestion.objects.select_related("question"),
@@ -253,7 +263,7 @@ def essay_grade(request, attempt_id, question_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            graded = services.attempt_question_grade(
+            graded = grading_services.attempt_question_grade(
                 grader=request.user,
                 attempt_id=attempt.id,
                 question_id=question_id,
@@ -293,7 +303,7 @@ def overrides(request, quiz_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.quiz_override_set(
+            overrides_services.quiz_override_set(
                 actor=request.user,
                 quiz=quiz,
                 user=data["user"],
@@ -310,7 +320,7 @@ def overrides(request, quiz_id):
     return render(
         request,
         "quizzes/teach/overrides.html",
-        {"quiz": quiz, "form": form, "overrides": selectors.quiz_overrides(quiz=quiz)},
+        {"quiz": quiz, "form": form, "overrides": teaching_selectors.quiz_overrides(quiz=quiz)},
     )
 
 
@@ -319,6 +329,6 @@ def overrides(request, quiz_id):
 def override_delete(request, quiz_id, override_id):
     quiz = _taught_quiz(request, quiz_id)
     override = get_object_or_404(QuizOverride, pk=override_id, quiz=quiz)
-    services.quiz_override_delete(actor=request.user, override_id=override.id)
+    overrides_services.quiz_override_delete(actor=request.user, override_id=override.id)
     messages.success(request, "Override removed.")
     return redirect("teach-overrides", quiz_id=quiz.id)

@@ -7,14 +7,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from courses.selectors import courses_visible_to, enrolment_of
+from courses.selectors.catalogue import courses_visible_to
+from courses.selectors.learning import enrolment_of
 from lms.errors import ApplicationError, NotFound
+from quizzes.selectors import access as access_selectors
+from quizzes.selectors import quiz_settings as quiz_settings_selectors
+from quizzes.selectors import review as review_selectors
+from quizzes.services import attempts as attempts_services
 
-from . import selectors, services
 from .models import Attempt, Question, Quiz
 
 
-def form_response(question: selectors.QuestionView, data, *, partial: bool = True):
+def form_response(question: review_selectors.QuestionView, data, *, partial: bool = True):
     """The response to `question` in a posted form; `...` when the form says nothing of it.
 
     Field names: `q<id>` (chosen choice ids), `q<id>-text`, `q<id>-value` and, for matching,
@@ -65,19 +69,19 @@ def quiz_detail(request, quiz_id):
     course = quiz.module.course
     if not courses_visible_to(user=request.user).filter(pk=course.pk).exists():
         raise NotFound("No such quiz.")
-    attempts = selectors.attempts_of_learner(user=request.user, quiz=quiz)
+    attempts = review_selectors.attempts_of_learner(user=request.user, quiz=quiz)
     return render(
         request,
         "quizzes/quiz_detail.html",
         {
             "quiz": quiz,
             "course": course,
-            "rules": selectors.quiz_settings_for(quiz=quiz, user=request.user),
+            "rules": quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=request.user),
             "enrolment": enrolment_of(user=request.user, course=course),
             "attempts": attempts,
             "open_attempt": next((r.attempt for r in attempts if r.attempt.is_open), None),
             "question_count": quiz.slots.count(),
-            "teaches": selectors.is_course_instructor(user=request.user, course=course),
+            "teaches": access_selectors.is_course_instructor(user=request.user, course=course),
         },
     )
 
@@ -86,7 +90,7 @@ def quiz_detail(request, quiz_id):
 @require_POST
 def attempt_start(request, quiz_id):
     quiz = get_object_or_404(Quiz.objects.select_related("module__course"), pk=quiz_id)
-    attempt, _ = services.attempt_start(user=request.user, quiz=quiz)
+    attempt, _ = attempts_services.attempt_start(user=request.user, quiz=quiz)
     return redirect("attempt", attempt_id=attempt.id)
 
 
@@ -98,17 +102,19 @@ def _seconds_left(attempt: Attempt) -> int | None:
 
 @login_required
 def attempt_take(request, attempt_id):
-    attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+    attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
     if attempt.user_id != request.user.pk or not attempt.is_open:
         return redirect("attempt-result", attempt_id=attempt.id)
-    view = selectors.attempt_view(attempt=attempt, user=request.user)
+    view = review_selectors.attempt_view(attempt=attempt, user=request.user)
     if request.method == "POST":
         responses = {}
         for question in view.questions:
             response = form_response(question, request.POST, partial=False)
             if response is not ...:
                 responses[question.question_id] = response
-        services.attempt_submit(user=request.user, attempt_id=attempt.id, responses=responses)
+        attempts_services.attempt_submit(
+            user=request.user, attempt_id=attempt.id, responses=responses
+        )
         return redirect("attempt-result", attempt_id=attempt.id)
     return render(
         request,
@@ -120,13 +126,13 @@ def attempt_take(request, attempt_id):
 @login_required
 @require_POST
 def attempt_autosave(request, attempt_id, question_id):
-    attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
-    view = selectors.attempt_view(attempt=attempt, user=request.user)
+    attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+    view = review_selectors.attempt_view(attempt=attempt, user=request.user)
     question = next((q for q in view.questions if q.question_id == question_id), None)
     if question is None:
         raise NotFound("That question is not part of this attempt.", code="question_not_in_attempt")
     response = form_response(question, request.POST)
-    item = services.attempt_save_response(
+    item = attempts_services.attempt_save_response(
         user=request.user,
         attempt_id=attempt_id,
         question_id=question_id,
@@ -137,7 +143,7 @@ def attempt_autosave(request, attempt_id, question_id):
 
 @login_required
 def attempt_result(request, attempt_id):
-    attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+    attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
     if attempt.is_open and attempt.user_id == request.user.pk:
         return redirect("attempt", attempt_id=attempt.id)
     return render(request, "quizzes/attempt_result.html", _result_context(request, attempt))
@@ -146,7 +152,7 @@ def attempt_result(request, attempt_id):
 @login_required
 def attempt_status(request, attempt_id):
     """The result panel alone, polled by htmx until the worker has graded the attempt."""
-    attempt = selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+    attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
     return render(
         request, "quizzes/partials/attempt_status.html", _result_context(request, attempt)
     )
@@ -157,7 +163,7 @@ def _result_context(request, attempt: Attempt) -> dict:
         "attempt": attempt,
         "quiz": attempt.quiz,
         "course": attempt.quiz.module.course,
-        "view": selectors.attempt_view(attempt=attempt, user=request.user),
+        "view": review_selectors.attempt_view(attempt=attempt, user=request.user),
         "grading": attempt.state == Attempt.State.SUBMITTED,
         "own": attempt.user_id == request.user.pk,
     }

@@ -12,6 +12,7 @@ from certificates.services import (
 
 from .base import lms_task
 from .config import STUCK_AFTER
+from .enqueue import NOTIFY_CERTIFICATE_READY, RUN_CERTIFICATE_BATCH, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +42,10 @@ def sweep_certificate_work() -> None:
     older_than = timezone.now() - STUCK_AFTER
     notices = certificates_awaiting_notice(older_than=older_than)
     for certificate_id in notices:
-        notify_certificate_ready.delay(certificate_id)
+        enqueue(NOTIFY_CERTIFICATE_READY, certificate_id)
     batches = certificate_batches_stuck(older_than=older_than)
     for batch_id in batches:
-        run_certificate_batch.delay(batch_id)
+        enqueue(RUN_CERTIFICATE_BATCH, batch_id)
     if notices or batches:
         logger.info(
             "Certificate sweep: %d e-mails and %d batches re-enqueued", len(notices), len(batches)

@@ -1,4 +1,4 @@
-from quizzes.services import attempts_grade_waiting
+from quizzes.services.grading import attempts_grade_waiting
 
 from .base import lms_task
 

@@ -5,12 +5,12 @@ import logging
 from django.utils import timezone
 
 from certificates.services import enrolments_awaiting_certificate
-from quizzes.services import attempts_stuck_in_submitted, attempts_submit_overdue
+from quizzes.selectors.grading import attempts_stuck_in_submitted
+from quizzes.services.attempts import attempts_submit_overdue
 
 from .base import lms_task
-from .certificates import issue_certificate
 from .config import STUCK_AFTER
-from .grading import grade_attempt
+from .enqueue import GRADE_ATTEMPT, ISSUE_CERTIFICATE, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +21,10 @@ def sweep_stuck_work() -> None:
     older_than = timezone.now() - STUCK_AFTER
     stuck_attempts = attempts_stuck_in_submitted(older_than=older_than)
     for attempt_id in stuck_attempts:
-        grade_attempt.delay(attempt_id)
+        enqueue(GRADE_ATTEMPT, attempt_id)
     waiting = enrolments_awaiting_certificate(older_than=older_than)
     for enrolment_id in waiting:
-        issue_certificate.delay(enrolment_id)
+        enqueue(ISSUE_CERTIFICATE, enrolment_id)
     if closed or stuck_attempts or waiting:
         logger.info(
             "Sweep: %d overdue attempts submitted, %d re-enqueued for grading, "

@@ -4,10 +4,13 @@ import logging
 
 from django.utils import timezone
 
-from courses.services import cohort_export_build, cohort_exports_stuck, cohort_invitation_send
+from courses.cohorts.selectors.exports import cohort_exports_stuck
+from courses.cohorts.services.exports import cohort_export_build
+from courses.cohorts.services.rosters import cohort_invitation_send
 
 from .base import lms_task
 from .config import STUCK_AFTER
+from .enqueue import BUILD_COHORT_EXPORT, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,6 @@ def send_cohort_invitation(cohort_id: int, user_id: int) -> None:
 def sweep_stuck_exports() -> None:
     stuck = cohort_exports_stuck(older_than=timezone.now() - STUCK_AFTER)
     for export_id in stuck:
-        build_cohort_export.delay(export_id)
+        enqueue(BUILD_COHORT_EXPORT, export_id)
     if stuck:
         logger.info("Sweep: %d cohort exports re-enqueued", len(stuck))

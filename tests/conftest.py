@@ -6,13 +6,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from lms.celery import app
 from tests.factories import UserFactory, build_course
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +75,19 @@ def course(db, instructor):
 def quiz(course):
     """The quiz of the course's first module (three single-choice questions)."""
     return course.modules.get(position=1).quizzes.get()
+
+
+@pytest.fixture
+def sends():
+    """Tasks sent by name (tasks.enqueue), a Mock per task name called with the task's
+    arguments: recorded, even across threads, and never sent to a broker."""
+    by_name: defaultdict[str, mock.Mock] = defaultdict(mock.Mock)
+
+    def record(name, args=(), **options):
+        by_name[name](*args)
+
+    with mock.patch.object(app, "send_task", side_effect=record):
+        yield by_name
 
 
 def api_client_for(user) -> APIClient:

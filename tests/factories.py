@@ -151,6 +151,6 @@ def wrong_answers(attempt) -> dict[int, dict]:
 
 
 def enrol(user, course) -> Enrolment:
-    from courses.services import enrolment_create
+    from courses.services.enrolment import enrolment_create
 
     return enrolment_create(user=user, course=course)[0]

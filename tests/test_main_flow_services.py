@@ -9,9 +9,10 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from certificates.services import certificate_issue, credit_claim_create
 from courses.models import Enrolment, ModuleProgress
-from courses.services import lesson_complete
+from courses.services.enrolment import lesson_complete
 from quizzes.models import Attempt
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.factories import enrol, right_answers, wrong_answers
 
 pytestmark = pytest.mark.django_db

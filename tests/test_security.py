@@ -7,7 +7,8 @@ from rest_framework.settings import api_settings
 
 from courses.models import ModuleProgress
 from quizzes.models import Quiz
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.conftest import api_client_for
 from tests.factories import PASSWORD, enrol, wrong_answers
 

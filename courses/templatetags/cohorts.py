@@ -3,7 +3,7 @@
 from django import template
 from django.http import QueryDict
 
-from courses.selectors import CELL_STATUS_LABELS
+from courses.cohorts.selectors.dashboard import CELL_STATUS_LABELS
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ import pytest
 
 from certificates.services import certificate_issue, credit_claim_create
 from courses.models import Cohort, Course
-from quizzes.services import attempt_start
+from quizzes.services.attempts import attempt_start
 from tests.api.helpers import complete_course
 from tests.conftest import api_client_for
 from tests.factories import build_course, enrol

@@ -2,18 +2,17 @@
 
 from unittest import mock
 
-from celery.app.task import Task
 from rest_framework.authtoken.models import Token
 
 from certificates.models import Certificate
 from courses.models import Enrolment, LessonProgress, ModuleProgress
-from courses.services import lesson_complete
+from courses.services.enrolment import lesson_complete
+from lms.celery import app
 from quizzes.models import Attempt, AttemptQuestion
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
+from tasks.enqueue import GRADE_ATTEMPT, ISSUE_CERTIFICATE  # noqa: F401 (the tests import them here)
 from tests.factories import enrol, right_answers
-
-GRADE_ATTEMPT = "tasks.grading.grade_attempt"
-ISSUE_CERTIFICATE = "tasks.certificates.issue_certificate"
 
 
 def assert_error(response, status: int, code: str) -> dict:
@@ -44,10 +43,10 @@ def sent_tasks(callbacks) -> list[tuple[str, tuple]]:
 
     Returns (task name, args) for every task they would have sent: nothing reaches a broker.
     """
-    with mock.patch.object(Task, "apply_async", autospec=True) as apply_async:
+    with mock.patch.object(app, "send_task") as send_task:
         for callback in callbacks:
             callback()
-    return [(call.args[0].name, tuple(call.args[1])) for call in apply_async.call_args_list]
+    return [(call.args[0], tuple(call.kwargs["args"])) for call in send_task.call_args_list]
 
 
 def db_state() -> dict:

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from quizzes.models import Quiz
-from quizzes.services import attempt_grade
+from quizzes.services.grading import attempt_grade
 from tests.conftest import api_client_for
 from tests.quizzes.builders import quiz_of_every_type
 
@@ -88,7 +88,7 @@ def walk(learner, quiz) -> list[tuple[str, str]]:
 
 def grade_essay(instructor, attempt_id) -> None:
     from quizzes.models import AttemptQuestion
-    from quizzes.services import attempt_question_grade
+    from quizzes.services.grading import attempt_question_grade
 
     essay = AttemptQuestion.objects.get(attempt_id=attempt_id, question__type="essay")
     attempt_question_grade(

@@ -11,10 +11,11 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 
-from quizzes import services
 from quizzes.models import Attempt
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
-from tasks.grading import grade_attempt
+from quizzes.services import grading as grading_services
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
+from tasks.enqueue import GRADE_ATTEMPT
 from tests.conftest import api_client_for
 from tests.factories import enrol, right_answers
 
@@ -52,10 +53,9 @@ def at_once(*calls):
 
 
 @pytest.fixture
-def sent():
+def sent(sends):
     """Grading tasks the requests would send (recorded across threads, never sent)."""
-    with mock.patch.object(grade_attempt, "delay") as delay:
-        yield delay
+    return sends[GRADE_ATTEMPT]
 
 
 def start(user, quiz):
@@ -129,10 +129,10 @@ def test_a_double_submit_is_accepted_once_and_grades_once(learner, quiz, sent):
         graded.extend(a.pk for a in attempts)
         return grade(attempts)
 
-    grade = services._attempts_grade
-    with mock.patch.object(services, "_attempts_grade", side_effect=recording):
+    grade = grading_services._attempts_grade
+    with mock.patch.object(grading_services, "_attempts_grade", side_effect=recording):
         results = at_once(
-            lambda: services.attempts_grade_waiting(attempt_id=attempt.id),
+            lambda: grading_services.attempts_grade_waiting(attempt_id=attempt.id),
             lambda: attempt_grade(attempt_id=attempt.id),
         )
     assert not [r for r in results if isinstance(r, Exception)]

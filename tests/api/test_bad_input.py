@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from courses.models import Enrolment
 from quizzes.models import Attempt, Choice
-from quizzes.services import attempt_save_response, attempt_submit
+from quizzes.services.attempts import attempt_save_response, attempt_submit
 from tests.api.helpers import assert_error, db_state
 from tests.conftest import api_client_for
 from tests.factories import PASSWORD, right_answers

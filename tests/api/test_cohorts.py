@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from courses.cohorts.services.exports import cohort_export_build
 from courses.models import Cohort, CohortExport, Enrolment, ModuleDueDate
-from courses.services import cohort_export_build
 from tests.api.helpers import assert_error, db_state, sent_tasks
 from tests.cohorts import add_learners, at, days_ago, set_progress
 from tests.conftest import api_client_for
@@ -499,7 +499,8 @@ def test_only_its_directors_set_due_dates(request, persona, status, cohort, refu
 
 
 def test_a_learners_attempts(director, cohort, residents):
-    from quizzes.services import attempt_grade, attempt_start, attempt_submit
+    from quizzes.services.attempts import attempt_start, attempt_submit
+    from quizzes.services.grading import attempt_grade
     from tests.factories import wrong_answers
 
     user = residents[1].user
@@ -613,7 +614,8 @@ def test_a_built_export_downloads_through_a_signed_link_that_expires(
 
 
 def test_the_attempts_export_in_xlsx(director, cohort, residents, media):
-    from quizzes.services import attempt_grade, attempt_start, attempt_submit
+    from quizzes.services.attempts import attempt_start, attempt_submit
+    from quizzes.services.grading import attempt_grade
     from tests.factories import right_answers
 
     user = residents[0].user

@@ -17,9 +17,10 @@ from rest_framework.test import APIClient
 from certificates.models import Certificate
 from certificates.services import certificate_issue, credit_claim_create
 from courses.models import Course, Enrolment, LessonProgress, ModuleProgress
-from courses.services import lesson_complete
+from courses.services.enrolment import lesson_complete
 from quizzes.models import Attempt, AttemptQuestion, Choice
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.api.helpers import (
     GRADE_ATTEMPT,
     ISSUE_CERTIFICATE,

@@ -4,7 +4,8 @@ essay grading endpoint. Refused requests change nothing and enqueue nothing."""
 import pytest
 
 from quizzes.models import Attempt
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.api.helpers import assert_error, db_state, keys_anywhere
 from tests.conftest import api_client_for
 from tests.quizzes.builders import T, quiz_of_every_type, right_response

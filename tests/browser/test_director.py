@@ -18,8 +18,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from courses.models import Cohort, CohortExport, Enrolment, ModuleDueDate
-from courses.services import lesson_complete
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from courses.services.enrolment import lesson_complete
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.browser.conftest import worker_paused
 from tests.browser.test_learner_flow import log_in, mark_page, page_was_kept
 from tests.cohorts import add_learners, days_ago, set_progress

@@ -1,7 +1,6 @@
 """Beat's sweep for certificates: lost e-mails and lost batch messages are sent again."""
 
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -15,30 +14,38 @@ from tasks.certificates import (
     sweep_certificate_work,
 )
 from tasks.config import Queues
+from tasks.enqueue import NOTIFY_CERTIFICATE_READY, RUN_CERTIFICATE_BATCH
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def delays():
-    """The two tasks' `delay`, recorded: the sweep's choice is under test, not the broker."""
-    with (
-        mock.patch.object(notify_certificate_ready, "delay") as notify,
-        mock.patch.object(run_certificate_batch, "delay") as run,
-    ):
-        yield notify, run
+def run_sweep(django_capture_on_commit_callbacks):
+    """The sweep as beat runs it: outside a transaction, so what it sends leaves at once."""
+
+    def run() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep_certificate_work.run()
+
+    return run
+
+
+@pytest.fixture
+def delays(sends):
+    """The two tasks the sweep sends: the sweep's choice is under test, not the broker."""
+    return sends[NOTIFY_CERTIFICATE_READY], sends[RUN_CERTIFICATE_BATCH]
 
 
 def _ago(**kwargs):
     return timezone.now() - timedelta(**kwargs)
 
 
-def test_a_ready_certificate_left_unmailed_is_mailed_again(completed, delays):
+def test_a_ready_certificate_left_unmailed_is_mailed_again(completed, delays, run_sweep):
     notify, run = delays
     certificate = certificate_issue(enrolment_id=completed.id)
     Certificate.objects.filter(pk=certificate.pk).update(rendered_at=_ago(minutes=10))
 
-    sweep_certificate_work.run()
+    run_sweep()
 
     notify.assert_called_once_with(certificate.id)
     run.assert_not_called()
@@ -54,7 +61,7 @@ def test_a_ready_certificate_left_unmailed_is_mailed_again(completed, delays):
     ],
     ids=["fresh", "given-up", "already-mailed", "no-address"],
 )
-def test_the_sweep_leaves_other_certificates_alone(completed, delays, change):
+def test_the_sweep_leaves_other_certificates_alone(completed, delays, change, run_sweep):
     notify, _ = delays
     certificate = certificate_issue(enrolment_id=completed.id)
     rendered = {"fresh": timezone.now(), "two days ago": _ago(days=2)}.get(
@@ -67,23 +74,23 @@ def test_the_sweep_leaves_other_certificates_alone(completed, delays, change):
         completed.user.email = ""
         completed.user.save(update_fields=["email"])
 
-    sweep_certificate_work.run()
+    run_sweep()
 
     notify.assert_not_called()
 
 
-def test_a_batch_no_worker_took_is_enqueued_again(cohort, director, delays):
+def test_a_batch_no_worker_took_is_enqueued_again(cohort, director, delays, run_sweep):
     _, run = delays
     lost = CertificateBatch.objects.create(cohort=cohort, kind="issue", requested_by=director)
     CertificateBatch.objects.filter(pk=lost.pk).update(created_at=_ago(minutes=10))
 
-    sweep_certificate_work.run()
+    run_sweep()
 
     run.assert_called_once_with(lost.id)
 
 
 def test_a_batch_whose_worker_died_is_enqueued_again_but_not_a_running_one(
-    cohort, director, delays
+    cohort, director, delays, run_sweep
 ):
     _, run = delays
     dead = CertificateBatch.objects.create(
@@ -101,19 +108,19 @@ def test_a_batch_whose_worker_died_is_enqueued_again_but_not_a_running_one(
         started_at=_ago(minutes=3),
     )
 
-    sweep_certificate_work.run()
+    run_sweep()
 
     run.assert_called_once_with(dead.id)
 
 
-def test_fresh_and_finished_batches_are_left_alone(cohort, director, delays):
+def test_fresh_and_finished_batches_are_left_alone(cohort, director, delays, run_sweep):
     _, run = delays
     CertificateBatch.objects.create(cohort=cohort, kind="issue", requested_by=director)
     CertificateBatch.objects.create(
         cohort=cohort, kind="issue", requested_by=director, status="done"
     )
 
-    sweep_certificate_work.run()
+    run_sweep()
 
     run.assert_not_called()
 

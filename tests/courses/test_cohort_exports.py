@@ -9,14 +9,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from courses import exports
+from courses.cohorts import export_files as exports
+from courses.cohorts.selectors.exports import EXPORT_STALE_AFTER, cohort_exports_stuck
+from courses.cohorts.services.exports import cohort_export_build, cohort_export_request
 from courses.models import CohortExport
-from courses.services import (
-    EXPORT_STALE_AFTER,
-    cohort_export_build,
-    cohort_export_request,
-    cohort_exports_stuck,
-)
 from lms.errors import NotFound
 from tasks.config import STUCK_AFTER
 from tasks.reports import build_cohort_export, send_cohort_invitation, sweep_stuck_exports
@@ -184,7 +180,7 @@ def test_a_run_that_lost_its_claim_keeps_nothing(director, cohort, residents, me
         # Meanwhile another worker took the export over.
         CohortExport.objects.filter(pk=export_row.pk).update(runs=7)
 
-    with mock.patch.object(exports, "write_export", side_effect=slow_write):
+    with mock.patch("courses.cohorts.services.exports.write_export", side_effect=slow_write):
         result = cohort_export_build(export_id=export.id)
 
     assert (result.status, result.file.name) == ("running", "")
@@ -212,9 +208,11 @@ def test_the_sweeper_re_enqueues_lost_exports(
     assert sorted(cohort_exports_stuck(older_than=old + timedelta(seconds=1))) == sorted(
         [lost.id, abandoned.id]
     )
-    with mock.patch.object(build_cohort_export, "delay") as delay:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         sweep_stuck_exports()
-    assert sorted(c.args for c in delay.call_args_list) == sorted([(lost.id,), (abandoned.id,)])
+    assert sorted(args for _, args in sent_tasks(callbacks)) == sorted(
+        [(lost.id,), (abandoned.id,)]
+    )
 
 
 def test_the_tasks_call_the_services(director, cohort, residents):

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from courses.cohorts.services.exports import cohort_export_build
 from courses.models import Cohort, CohortExport, Enrolment, ModuleDueDate
-from courses.services import cohort_export_build
 from tests.cohorts import add_learners, at, days_ago, set_progress
 from tests.factories import UserFactory
 
@@ -139,7 +139,8 @@ def test_the_dashboard_page_makes_the_same_number_of_queries_at_20_and_200_learn
 
 def test_a_learners_page_lists_their_attempts(as_user, director, instructor, cohort, residents):
     from quizzes.models import Attempt
-    from quizzes.services import attempt_grade, attempt_start, attempt_submit
+    from quizzes.services.attempts import attempt_start, attempt_submit
+    from quizzes.services.grading import attempt_grade
     from tests.factories import right_answers
 
     user = residents[2].user

@@ -5,17 +5,18 @@ from decimal import Decimal
 
 import pytest
 
-from courses.models import Cohort, Enrolment, ModuleDueDate
-from courses.selectors import (
+from courses.cohorts.selectors.access import (
     cohort_for_director,
     cohort_for_viewer,
-    cohort_learners_matching,
-    cohort_progress,
     cohorts_visible_to,
 )
-from courses.services import lesson_complete
+from courses.cohorts.selectors.dashboard import cohort_progress
+from courses.cohorts.selectors.learners import cohort_learners_matching
+from courses.models import Cohort, Enrolment, ModuleDueDate
+from courses.services.enrolment import lesson_complete
 from lms.errors import ApplicationError, NotFound, PermissionDenied
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.cohorts import add_learners, at, set_progress
 from tests.factories import UserFactory, right_answers, wrong_answers
 

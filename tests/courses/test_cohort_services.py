@@ -8,16 +8,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 
-from courses.models import Cohort, Course, Enrolment, ModuleDueDate, ModuleProgress
-from courses.services import (
-    PROGRAM_DIRECTORS_GROUP,
-    cohort_create,
-    cohort_due_dates_set,
+from courses.cohorts.services.cohorts import PROGRAM_DIRECTORS_GROUP, cohort_create
+from courses.cohorts.services.due_dates import cohort_due_dates_set
+from courses.cohorts.services.rosters import (
     cohort_invitation_send,
     cohort_learner_add,
     cohort_roster_import,
     cohort_roster_preview,
 )
+from courses.models import Cohort, Course, Enrolment, ModuleDueDate, ModuleProgress
 from lms.errors import ApplicationError, Conflict, PermissionDenied
 from tests.api.helpers import db_state, sent_tasks
 from tests.factories import UserFactory, build_course, enrol
@@ -562,7 +561,8 @@ def test_the_migration_fills_failed_last_attempt_from_graded_attempts(learner, c
 
     from django.apps import apps
 
-    from quizzes.services import attempt_grade, attempt_start, attempt_submit
+    from quizzes.services.attempts import attempt_start, attempt_submit
+    from quizzes.services.grading import attempt_grade
     from tests.factories import right_answers, wrong_answers
 
     enrol(learner, course)

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Max, Sum
 
+from courses.cohorts.selectors.dashboard import cohort_progress
 from courses.models import Cohort, Enrolment, LessonProgress, ModuleProgress
-from courses.selectors import cohort_progress
 from quizzes.models import Attempt
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ import pytest
 
 from certificates.models import Certificate
 from courses.models import Course, Enrolment, LessonProgress, ModuleProgress
-from courses.services import enrolment_create, lesson_complete
+from courses.services.enrolment import enrolment_create, lesson_complete
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 from quizzes.models import Quiz
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.factories import build_course, enrol, right_answers, wrong_answers
 
 pytestmark = pytest.mark.django_db

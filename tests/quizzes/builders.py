@@ -7,7 +7,7 @@ can look for them in everything a learner is sent.
 from decimal import Decimal
 
 from quizzes.models import AttemptQuestion, Question, Quiz
-from quizzes.services import question_create
+from quizzes.services.authoring import question_create
 
 T = Question.Type
 

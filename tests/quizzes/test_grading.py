@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizzes.grading import (
+from quizzes.scoring import (
     AnswerKey,
     grade_matching,
     grade_numerical,

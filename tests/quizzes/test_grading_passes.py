@@ -8,15 +8,10 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import Enrolment, ModuleProgress
-from quizzes import services
 from quizzes.models import Attempt, AttemptQuestion
-from quizzes.services import (
-    attempt_grade,
-    attempt_save_response,
-    attempt_start,
-    attempt_submit,
-    attempts_grade_waiting,
-)
+from quizzes.services import grading as grading_services
+from quizzes.services.attempts import attempt_save_response, attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade, attempts_grade_waiting
 from tests.factories import UserFactory, enrol
 from tests.quizzes.builders import matching, quiz_of_every_type, right_response, wrong_response
 
@@ -182,7 +177,7 @@ def test_an_answered_essay_sends_its_attempt_to_review_while_the_pass_grades_the
 
 def test_a_pass_that_fails_leaves_the_task_to_grade_its_own_attempt_alone(quiz, residents, caplog):
     first, second, third = (_submitted(r, quiz) for r in residents[:3])
-    progress_after_grading = services._progress_after_grading
+    progress_after_grading = grading_services._progress_after_grading
 
     def fails_for_many(attempts):
         # Something past scoring fails the pass as a whole (a database error, say).
@@ -191,7 +186,7 @@ def test_a_pass_that_fails_leaves_the_task_to_grade_its_own_attempt_alone(quiz, 
         return progress_after_grading(attempts)
 
     with (
-        mock.patch.object(services, "_progress_after_grading", side_effect=fails_for_many),
+        mock.patch.object(grading_services, "_progress_after_grading", side_effect=fails_for_many),
         caplog.at_level(logging.ERROR, logger="quizzes.services"),
     ):
         attempts_grade_waiting(attempt_id=second.id)
@@ -213,60 +208,26 @@ def test_an_attempt_whose_learner_left_the_course_is_graded_without_progress(qui
     assert not ModuleProgress.objects.filter(enrolment__user=residents[0]).exists()
 
 
-@pytest.fixture
-def fresh_memory(monkeypatch):
-    """The process's memory of graded attempts, empty for this test alone."""
-    memory = set()
-    monkeypatch.setattr(services, "_graded_here", memory)
-    return memory
-
-
-@pytest.fixture
-def committed(monkeypatch):
-    """For tests whose writes commit: submits send no message, or the suite's real worker,
-    when running, would grade the attempts before the test does."""
-    monkeypatch.setattr(services, "_enqueue_grading", lambda attempt_id: None)
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("committed")
-def test_a_task_whose_attempt_this_process_graded_ends_without_a_query(
-    quiz, residents, fresh_memory
-):
+def test_a_task_whose_attempt_an_earlier_pass_graded_ends_after_one_query(quiz, residents):
     first, second = (_submitted(r, quiz) for r in residents[:2])
-    attempts_grade_waiting(attempt_id=first.id)  # its pass grades both, and commits
+    attempts_grade_waiting(attempt_id=first.id)  # its pass grades both
 
     with CaptureQueriesContext(connection) as queries:
         attempts_grade_waiting(attempt_id=second.id)
 
-    assert len(queries) == 0
-    assert fresh_memory == {first.id, second.id}
+    assert len(queries) == 1  # its attempt's state, by primary key
+    assert f'"quizzes_attempt"."id" = {second.id}' in queries[0]["sql"]
     assert Attempt.objects.get(pk=second.id).state == Attempt.State.GRADED
 
 
-def test_a_pass_inside_a_callers_transaction_is_not_remembered(quiz, residents, fresh_memory):
-    # The test's transaction stands for any caller's: it may still roll the grading back.
-    first, second = (_submitted(r, quiz) for r in residents[:2])
-    attempts_grade_waiting(attempt_id=first.id)
+def test_an_attempt_submitted_again_is_graded_again_by_the_same_process(quiz, residents):
+    # Regrading returns a graded attempt to `submitted`: nothing may remember it as graded.
+    attempt = _submitted(residents[0], quiz)
+    attempts_grade_waiting(attempt_id=attempt.id)
+    Attempt.objects.filter(pk=attempt.id).update(state=Attempt.State.SUBMITTED, score=None)
 
-    with CaptureQueriesContext(connection) as queries:
-        attempts_grade_waiting(attempt_id=second.id)
+    attempts_grade_waiting(attempt_id=attempt.id)
 
-    assert fresh_memory == set()
-    assert len(queries) == 1  # it looked, and found its attempt graded
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("committed")
-def test_a_failed_pass_is_not_remembered(quiz, residents, fresh_memory, caplog):
-    first, _waiting = (_submitted(r, quiz) for r in residents[:2])
-
-    with (
-        mock.patch.object(services, "rows_update", side_effect=DatabaseError("disk full")),
-        caplog.at_level(logging.ERROR, logger="quizzes.services"),
-        pytest.raises(DatabaseError),
-    ):
-        attempts_grade_waiting(attempt_id=first.id)
-
-    assert fresh_memory == set()
-    assert Attempt.objects.filter(state=Attempt.State.SUBMITTED).count() == 2
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.GRADED
+    assert attempt.score == attempt.max_score

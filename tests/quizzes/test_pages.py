@@ -10,7 +10,8 @@ from django.test import Client
 
 from courses.models import Course
 from quizzes.models import Attempt, AttemptQuestion, Question, QuizOverride
-from quizzes.services import attempt_grade, attempt_start, attempt_submit
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.factories import UserFactory, build_course, enrol
 from tests.quizzes.builders import T, essay, quiz_of_every_type, right_response
 

@@ -7,15 +7,11 @@ import pytest
 from django.utils import timezone
 
 from lms.errors import ApplicationError, NotFound, PermissionDenied
-from quizzes.grading import grade_choice_question
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionCategory, QuizSlot
-from quizzes.selectors import attempt_view
-from quizzes.services import (
-    attempt_grade,
-    attempt_save_response,
-    attempt_start,
-    attempt_submit,
-)
+from quizzes.scoring import grade_choice_question
+from quizzes.selectors.review import attempt_view
+from quizzes.services.attempts import attempt_save_response, attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
 from tests.factories import enrol, right_answers
 
 pytestmark = pytest.mark.django_db

@@ -8,16 +8,12 @@ from django.utils import timezone
 
 from lms.errors import ApplicationError, PermissionDenied
 from quizzes.models import Attempt, Quiz, QuizOverride
-from quizzes.selectors import HIDDEN, attempt_view, quiz_settings_for, review_flags
-from quizzes.services import (
-    attempt_grade,
-    attempt_start,
-    attempt_submit,
-    quiz_feedback_bands_set,
-    quiz_override_delete,
-    quiz_override_set,
-    quiz_settings_update,
-)
+from quizzes.selectors.quiz_settings import quiz_settings_for
+from quizzes.selectors.review import HIDDEN, attempt_view, review_flags
+from quizzes.services.attempts import attempt_start, attempt_submit
+from quizzes.services.authoring import quiz_feedback_bands_set, quiz_settings_update
+from quizzes.services.grading import attempt_grade
+from quizzes.services.overrides import quiz_override_delete, quiz_override_set
 from tests.factories import enrol, right_answers, wrong_answers
 
 pytestmark = pytest.mark.django_db

@@ -7,16 +7,10 @@ import pytest
 from courses.models import ModuleProgress
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 from quizzes.models import Attempt, AttemptQuestion, Question
-from quizzes.selectors import HIDDEN, attempt_view
-from quizzes.services import (
-    attempt_grade,
-    attempt_question_grade,
-    attempt_save_response,
-    attempt_start,
-    attempt_submit,
-    question_create,
-    question_update,
-)
+from quizzes.selectors.review import HIDDEN, attempt_view
+from quizzes.services.attempts import attempt_save_response, attempt_start, attempt_submit
+from quizzes.services.authoring import question_create, question_update
+from quizzes.services.grading import attempt_grade, attempt_question_grade
 from tests.factories import enrol
 from tests.quizzes.builders import (
     BUILDERS,

@@ -1,7 +1,6 @@
 """The Celery tasks as plain functions: called directly, never through a broker or eager mode."""
 
 from datetime import UTC, datetime, timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -11,9 +10,15 @@ from certificates.services import certificate_request
 from courses.models import Enrolment, LessonProgress, ModuleProgress
 from lms.celery import app
 from quizzes.models import Attempt, AttemptQuestion
-from quizzes.services import DEADLINE_GRACE, attempt_save_response, attempt_start, attempt_submit
+from quizzes.services.attempts import (
+    DEADLINE_GRACE,
+    attempt_save_response,
+    attempt_start,
+    attempt_submit,
+)
 from tasks.certificates import issue_certificate
 from tasks.config import STUCK_AFTER, Queues
+from tasks.enqueue import GRADE_ATTEMPT, ISSUE_CERTIFICATE
 from tasks.grading import grade_attempt
 from tasks.maintenance import sweep_stuck_work
 from tests.factories import enrol, right_answers
@@ -221,13 +226,9 @@ def test_beat_sweeps_stuck_work_every_minute():
 
 
 @pytest.fixture
-def delays():
-    """The two tasks' `delay`, recorded: the sweeper's logic is under test, not the broker."""
-    with (
-        mock.patch.object(grade_attempt, "delay") as grade,
-        mock.patch.object(issue_certificate, "delay") as issue,
-    ):
-        yield grade, issue
+def delays(sends):
+    """The grading and certificate tasks the sweeper sends: its logic is under test."""
+    return sends[GRADE_ATTEMPT], sends[ISSUE_CERTIFICATE]
 
 
 def test_sweep_re_enqueues_an_attempt_stuck_in_submitted(

@@ -17,8 +17,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from . import selectors
-from .models import CohortExport, Competency, Enrolment
+from courses.cohorts.selectors.dashboard import CELL_STATUS_LABELS, cohort_progress
+from courses.cohorts.selectors.exports import ATTEMPT_EXPORT_COLUMNS, cohort_attempt_rows
+from courses.models import CohortExport, Competency, Enrolment
 
 PROGRESS_EVERY = 200  # rows between two progress updates of the status row
 
@@ -39,7 +40,7 @@ def _safe_text(value: str) -> str:
 
 
 def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
-    progress = selectors.cohort_progress(cohort=export.cohort)
+    progress = cohort_progress(cohort=export.cohort)
     labels = dict(Competency.choices)
     header = [
         "Learner",
@@ -72,7 +73,7 @@ def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
             ]
             for cell in learner.cells:
                 row += [
-                    selectors.CELL_STATUS_LABELS[cell.status],
+                    CELL_STATUS_LABELS[cell.status],
                     cell.best_score_percent,
                     cell.attempts,
                 ]
@@ -83,8 +84,8 @@ def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
 
 
 def _attempts(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
-    total, attempts = selectors.cohort_attempt_rows(cohort=export.cohort)
-    state_index = selectors.ATTEMPT_EXPORT_COLUMNS.index("State")
+    total, attempts = cohort_attempt_rows(cohort=export.cohort)
+    state_index = ATTEMPT_EXPORT_COLUMNS.index("State")
 
     def rows():
         for attempt in attempts:
@@ -92,7 +93,7 @@ def _attempts(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
             row[state_index] = ATTEMPT_STATES.get(row[state_index], row[state_index])
             yield row
 
-    return list(selectors.ATTEMPT_EXPORT_COLUMNS), total, rows()
+    return list(ATTEMPT_EXPORT_COLUMNS), total, rows()
 
 
 def _csv_value(value):

@@ -1,21 +1,15 @@
-"""Reads for quizzes: what a viewer may see of a quiz or an attempt.
-
-Answer keys (fractions, which answer is right, per-answer feedback, accepted answers) leave the
-server only through `attempt_view`, and only the review items that `review_flags` allows.
-A field the viewer may not see holds `HIDDEN`, and the API and pages leave it out.
-"""
+"""What a learner (or an instructor) may see of an attempt, as the review options allow."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lms.errors import NotFound
-
-from .grading import AnswerKey, grade_response
-from .models import Attempt, AttemptQuestion, Choice, Question, Quiz, QuizOverride
+from quizzes.models import Attempt, AttemptQuestion, Choice, Question, Quiz
+from quizzes.scoring import AnswerKey, grade_response
+from quizzes.selectors.access import is_course_instructor
+from quizzes.selectors.quiz_settings import quiz_settings_for
 
 
 class _Hidden:
@@ -29,57 +23,6 @@ class _Hidden:
 
 
 HIDDEN = _Hidden()
-
-
-def is_course_instructor(*, user, course) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or course.instructors.filter(pk=user.pk).exists()
-
-
-def quizzes_taught_by(*, user) -> QuerySet[Quiz]:
-    queryset = Quiz.objects.select_related("module__course").order_by(
-        "module__course__title", "module__position", "id"
-    )
-    if user.is_staff:
-        return queryset
-    return queryset.filter(module__course__instructors=user)
-
-
-# --- settings as they apply to one learner ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuizSettings:
-    attempts_allowed: int | None
-    time_limit_minutes: int | None
-    opens_at: datetime | None
-    closes_at: datetime | None
-    delay_minutes: int | None
-    override: QuizOverride | None = None
-
-
-def quiz_settings_for(*, quiz: Quiz, user) -> QuizSettings:
-    """The quiz's limits and dates for `user`, with their override applied (0 lifts a limit)."""
-    override = None
-    if user is not None and user.is_authenticated:
-        override = QuizOverride.objects.filter(quiz=quiz, user=user).first()
-
-    def pick(name):
-        value = getattr(override, name, None) if override else None
-        return getattr(quiz, name) if value is None else value
-
-    return QuizSettings(
-        attempts_allowed=pick("attempts_allowed") or None,
-        time_limit_minutes=pick("time_limit_minutes") or None,
-        opens_at=pick("opens_at"),
-        closes_at=pick("closes_at"),
-        delay_minutes=quiz.delay_minutes or None,
-        override=override,
-    )
-
-
-# --- attempts ----------------------------------------------------------------------------------
 
 
 def attempt_for_viewer(*, user, attempt_id: int) -> Attempt:
@@ -107,6 +50,8 @@ class ReviewFlags:
 
 
 ALL_REVIEW = ReviewFlags(correctness=True, score=True, feedback=True, right_answers=True)
+
+
 NO_REVIEW = ReviewFlags()
 
 
@@ -435,31 +380,3 @@ def attempts_of_learner(*, user, quiz: Quiz) -> list[AttemptRow]:
             )
         )
     return rows
-
-
-# --- instructors ------------------------------------------------------------------------------
-
-
-def essays_awaiting_grading(*, user) -> QuerySet[AttemptQuestion]:
-    """Answered essays with no score yet, in the courses `user` teaches, oldest first."""
-    queryset = AttemptQuestion.objects.filter(
-        attempt__state=Attempt.State.NEEDS_REVIEW,
-        question__type=Question.Type.ESSAY,
-        score__isnull=True,
-    ).select_related("attempt__user", "attempt__quiz__module__course", "question")
-    if not user.is_staff:
-        queryset = queryset.filter(attempt__quiz__module__course__instructors=user)
-    return queryset.order_by("attempt__submitted_at", "attempt_id", "position")
-
-
-def quiz_overrides(*, quiz: Quiz) -> QuerySet[QuizOverride]:
-    return quiz.overrides.select_related("user").order_by("user__full_name", "user__username")
-
-
-def quiz_with_counts(*, quiz_id: int) -> Quiz | None:
-    return (
-        Quiz.objects.select_related("module__course")
-        .annotate(waiting=Count("attempts", filter=Q(attempts__state=Attempt.State.NEEDS_REVIEW)))
-        .filter(pk=quiz_id)
-        .first()
-    )

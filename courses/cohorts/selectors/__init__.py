@@ -1,0 +1,1 @@
+"""Reads for cohorts: access, the dashboard, learners, exports."""

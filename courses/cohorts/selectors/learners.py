@@ -1,0 +1,111 @@
+"""A cohort's learners filtered and sorted, and one learner's attempts."""
+
+import unicodedata
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from courses.cohorts.selectors.dashboard import CohortProgress, LearnerRow
+from courses.models import (
+    Cohort,
+    Enrolment,
+)
+from lms.errors import ApplicationError, NotFound
+
+# Filtering, searching and sorting the matrix: in memory, over rows already computed, so the
+# page and the API stay at the same number of queries whatever the cohort's size.
+SHOW_CHOICES = {
+    "all": "All learners",
+    "at_risk": "At risk",
+    "overdue": "Overdue",
+    "failed": "Failed the last attempt",
+    "inactive": "Inactive",
+    "completed": "Completed the course",
+    "not_completed": "Not completed",
+}
+
+
+SORT_CHOICES = {
+    "name": "Name",
+    "progress": "Progress",
+    "score": "Average best score",
+    "activity": "Last activity",
+    "risk": "Risk",
+}
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents: a search for "zoe" finds "Zoë"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _sort_key(sort: str, module_index: dict[int, int]):
+    name = lambda r: _folded(r.name)  # noqa: E731
+    if sort == "name":
+        return name
+    if sort == "progress":
+        return lambda r: (r.progress_percent, r.modules_passed, name(r))
+    if sort == "score":
+        return lambda r: (r.average_score_percent is not None, r.average_score_percent or 0)
+    if sort == "activity":
+        return lambda r: (r.last_activity_at is not None, r.last_activity_at or datetime.min)
+    if sort == "risk":
+        return lambda r: (len(r.risks), name(r))
+    index = module_index[int(sort.removeprefix("module-"))]
+    return lambda r: (
+        r.cells[index].best_score_percent is not None,
+        r.cells[index].best_score_percent or 0,
+    )
+
+
+def cohort_learners_matching(
+    progress: CohortProgress, *, q: str = "", show: str = "all", sort: str = "name"
+) -> list[LearnerRow]:
+    """The matrix's rows searched (name or e-mail), filtered and sorted.
+
+    `sort` is a key of SORT_CHOICES or `module-<id>` (best score in that module), with a
+    leading "-" for descending order.
+    """
+    module_index = {m.id: i for i, m in enumerate(progress.modules)}
+    key = sort.removeprefix("-")
+    errors = {}
+    if show not in SHOW_CHOICES:
+        errors["show"] = [f"Choose one of: {', '.join(SHOW_CHOICES)}."]
+    module_key = key.removeprefix("module-")
+    if key not in SORT_CHOICES and not (
+        key.startswith("module-") and module_key.isdecimal() and int(module_key) in module_index
+    ):
+        errors["sort"] = [
+            f"Choose one of: {', '.join(SORT_CHOICES)}, or module-<id>; add - to reverse."
+        ]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], details=errors)
+    rows = progress.learners
+    needle = _folded(q.strip())
+    if needle:
+        rows = [r for r in rows if needle in _folded(r.name) or needle in r.email.casefold()]
+    if show == "at_risk":
+        rows = [r for r in rows if r.risks]
+    elif show in ("overdue", "inactive"):
+        rows = [r for r in rows if any(x.code == show for x in r.risks)]
+    elif show == "failed":
+        rows = [r for r in rows if any(x.code == "failed_last_attempt" for x in r.risks)]
+    elif show == "completed":
+        rows = [r for r in rows if r.enrolment_status == Enrolment.Status.COMPLETED]
+    elif show == "not_completed":
+        rows = [r for r in rows if r.enrolment_status != Enrolment.Status.COMPLETED]
+    return sorted(rows, key=_sort_key(key, module_index), reverse=sort.startswith("-"))
+
+
+def cohort_learner_attempts(*, cohort: Cohort, user_id: int) -> QuerySet:
+    """A learner's attempts at the cohort's course's quizzes, module by module."""
+    from quizzes.models import Attempt
+
+    if not Enrolment.objects.filter(cohort=cohort, user_id=user_id).exists():
+        raise NotFound("No such learner in this cohort.")
+    return (
+        Attempt.objects.filter(user_id=user_id, quiz__module__course_id=cohort.course_id)
+        .select_related("quiz__module")
+        .order_by("quiz__module__position", "quiz_id", "number")
+    )

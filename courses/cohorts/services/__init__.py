@@ -1,0 +1,1 @@
+"""Writes for cohorts: creating them, rosters and invitations, due dates, exports."""

@@ -1,0 +1,70 @@
+"""Creating cohorts."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from courses.models import (
+    Cohort,
+    Course,
+)
+from lms.errors import ApplicationError, Conflict, PermissionDenied
+
+# Program directors hold this permission through their group (courses.apps makes it after
+# every migrate; staff add people to it in the admin): it lets them create cohorts. Managing a
+# cohort afterwards needs only to be one of its directors.
+CREATE_COHORT_PERMISSION = "courses.add_cohort"
+
+
+PROGRAM_DIRECTORS_GROUP = "Program directors"
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    actor,
+    course: Course,
+    name: str,
+    start_date: date,
+    end_date: date,
+    inactivity_days: int = 14,
+) -> Cohort:
+    """A program director opens a cohort in a published course and becomes its director."""
+    if not (actor.is_staff or actor.has_perm(CREATE_COHORT_PERMISSION)):
+        raise PermissionDenied("Only program directors can create cohorts.")
+    if not course.is_published:
+        raise ApplicationError(
+            "Cohorts can only follow a published course.",
+            code="course_not_published",
+            details={"course": ["This course is not published."]},
+        )
+    name = " ".join((name or "").split())
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Give the cohort a name."]
+    elif len(name) > 200:
+        errors["name"] = ["Keep the name to 200 characters or fewer."]
+    elif Cohort.objects.filter(course=course, name__iexact=name).exists():
+        errors["name"] = [f"This course already has a cohort called “{name}”."]
+    if end_date < start_date:
+        errors["end_date"] = ["The cohort must end on or after the day it starts."]
+    if not 1 <= inactivity_days <= 365:
+        errors["inactivity_days"] = ["Choose between 1 and 365 days."]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, code="invalid", details=errors)
+    try:
+        with transaction.atomic():
+            cohort = Cohort.objects.create(
+                course=course,
+                name=name,
+                start_date=start_date,
+                end_date=end_date,
+                inactivity_days=inactivity_days,
+            )
+    except IntegrityError:
+        raise Conflict(
+            f"This course already has a cohort called “{name}”.", code="cohort_name_taken"
+        ) from None
+    cohort.directors.add(actor)
+    return cohort

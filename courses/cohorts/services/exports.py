@@ -1,0 +1,104 @@
+"""Cohort exports: requested on the page or the API, built by the reports worker."""
+
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from courses.cohorts.export_files import write_export
+from courses.cohorts.selectors.access import require_viewer
+from courses.cohorts.selectors.exports import EXPORT_STALE_AFTER
+from courses.models import (
+    Cohort,
+    CohortExport,
+)
+from lms.errors import ApplicationError
+from tasks.enqueue import BUILD_COHORT_EXPORT, enqueue
+
+# A failed export is built again (by the sweeper or a new request) at most this many times.
+EXPORT_MAX_RUNS = 5
+
+
+@transaction.atomic
+def cohort_export_request(*, actor, cohort: Cohort, kind: str, format: str) -> CohortExport:
+    """Queue a report of the cohort; a worker on the `reports` queue builds it."""
+    require_viewer(actor, cohort)
+    errors = {}
+    if kind not in CohortExport.Kind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(CohortExport.Kind.values)}."]
+    if format not in CohortExport.Format.values:
+        errors["format"] = [f"Choose one of: {', '.join(CohortExport.Format.values)}."]
+    if errors:
+        raise ApplicationError("Choose what to export and in which format.", details=errors)
+    export = CohortExport.objects.create(
+        cohort=cohort, requested_by=actor, kind=kind, format=format
+    )
+    enqueue(BUILD_COHORT_EXPORT, export.id)
+    return export
+
+
+def _export_progress(export_id: int, run: int, done: int, total: int) -> None:
+    # Also the heartbeat: `updated_at` moving tells the sweeper this run is alive.
+    CohortExport.objects.filter(pk=export_id, runs=run).update(
+        rows_done=min(done, total), rows_total=total, updated_at=timezone.now()
+    )
+
+
+def cohort_export_build(*, export_id: int) -> CohortExport | None:
+    """Build an export's file and mark it ready. Safe to run twice and after a killed worker.
+
+    A run claims the row (pending, failed, or running but abandoned) by bumping `runs`; it
+    writes its file only while it still holds that claim.
+    """
+    now = timezone.now()
+    claimable = (
+        Q(status=CohortExport.Status.PENDING)
+        | Q(status=CohortExport.Status.FAILED, runs__lt=EXPORT_MAX_RUNS)
+        | Q(status=CohortExport.Status.RUNNING, updated_at__lt=now - EXPORT_STALE_AFTER)
+    )
+    claimed = CohortExport.objects.filter(claimable, pk=export_id).update(
+        status=CohortExport.Status.RUNNING,
+        runs=F("runs") + 1,
+        rows_done=0,
+        error="",
+        updated_at=now,
+    )
+    if claimed != 1:
+        return CohortExport.objects.filter(pk=export_id).first()
+    export = CohortExport.objects.select_related("cohort__course").get(pk=export_id)
+    run = export.runs
+    storage = export.file.storage
+    try:
+        with tempfile.TemporaryFile() as tmp:
+            write_export(
+                export,
+                tmp,
+                on_progress=lambda done, total: _export_progress(export_id, run, done, total),
+            )
+            tmp.seek(0)
+            stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+            filename = f"{export.cohort.course.slug}-{export.kind}-{stamp}-{export.id}-{run}"
+            name = storage.save(
+                export.file.field.generate_filename(export, f"{filename}.{export.format}"),
+                File(tmp),
+            )
+    except Exception as exc:
+        CohortExport.objects.filter(pk=export_id, runs=run).update(
+            status=CohortExport.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    with transaction.atomic():
+        export = CohortExport.objects.select_for_update().get(pk=export_id)
+        if export.runs != run or export.status != CohortExport.Status.RUNNING:
+            storage.delete(name)  # another run took over; its file is the one kept
+            return export
+        export.file.name = name
+        export.status = CohortExport.Status.READY
+        export.rows_done = export.rows_total
+        export.finished_at = timezone.now()
+        export.save()
+    return export

@@ -1,0 +1,1 @@
+"""Reads for courses: the catalogue, a learner's own progress."""

@@ -1,0 +1,40 @@
+"""The catalogue and a course's page as each user may see them."""
+
+from django.db.models import Prefetch, QuerySet
+
+from courses.models import (
+    Course,
+    Module,
+)
+from lms.errors import NotFound
+
+
+def courses_visible_to(*, user) -> QuerySet[Course]:
+    """Published courses, plus drafts the user teaches (staff see all)."""
+    if user.is_authenticated and user.is_staff:
+        return Course.objects.all()
+    published = Course.objects.filter(status=Course.Status.PUBLISHED)
+    if user.is_authenticated:
+        return (published | Course.objects.filter(instructors=user)).distinct()
+    return published
+
+
+def course_detail(*, user, slug: str) -> Course:
+    from quizzes.models import Quiz
+
+    course = (
+        courses_visible_to(user=user)
+        .prefetch_related(
+            Prefetch(
+                "modules",
+                queryset=Module.objects.prefetch_related(
+                    "lessons", Prefetch("quizzes", queryset=Quiz.objects.order_by("id"))
+                ),
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if course is None:
+        raise NotFound("No such course.")
+    return course

@@ -1,0 +1,41 @@
+"""Enrolment and reading lessons."""
+
+from django.db import transaction
+
+from courses.models import (
+    Course,
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    ModuleProgress,
+)
+from courses.selectors.learning import enrolment_for
+from courses.services.progress import module_progress_refresh
+from lms.errors import ApplicationError, NotFound
+
+
+@transaction.atomic
+def enrolment_create(*, user, course: Course) -> tuple[Enrolment, bool]:
+    """Enrol `user` in `course`. Enrolling again returns the existing enrolment."""
+    if not course.is_published:
+        raise ApplicationError(
+            "This course is not open for enrolment.", code="course_not_published"
+        )
+    enrolment, created = Enrolment.objects.get_or_create(user=user, course=course)
+    if created:
+        ModuleProgress.objects.bulk_create(
+            [ModuleProgress(enrolment=enrolment, module=m) for m in course.modules.all()]
+        )
+    return enrolment, created
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: Lesson) -> LessonProgress:
+    """Mark a lesson read. Marking it again changes nothing."""
+    module = lesson.module
+    if not module.course.is_published:
+        raise NotFound("No such lesson.")
+    enrolment = enrolment_for(user=user, course=module.course, lock=True)
+    progress, _ = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    module_progress_refresh(enrolment=enrolment, module=module)
+    return progress

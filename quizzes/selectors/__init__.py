@@ -1,0 +1,1 @@
+"""Reads for quizzes by concern: access, a learner's settings, review, teaching, grading."""

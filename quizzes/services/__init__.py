@@ -1,0 +1,1 @@
+"""Writes for quizzes by concern: attempts, responses, grading, overrides, authoring."""

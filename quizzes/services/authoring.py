@@ -1,0 +1,213 @@
+"""Authoring: quizzes, their settings and feedback bands, questions of every type, slots."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from lms.errors import ApplicationError, NotFound
+from quizzes.models import Choice, FeedbackBand, Question, QuestionCategory, Quiz, QuizSlot
+from quizzes.selectors.access import require_instructor
+
+QUIZ_SETTINGS = (
+    "title",
+    "intro",
+    "pass_mark_percent",
+    "attempts_allowed",
+    "grading_method",
+    "time_limit_minutes",
+    "opens_at",
+    "closes_at",
+    "delay_minutes",
+    "shuffle_questions",
+    "shuffle_choices",
+    "review_correctness",
+    "review_score",
+    "review_feedback",
+    "review_right_answers",
+)
+
+
+def _invalid(message: str, **details) -> ApplicationError:
+    return ApplicationError(message, code="invalid_question", details=details)
+
+
+@transaction.atomic
+def quiz_create(*, actor, module, title: str) -> Quiz:
+    quiz = Quiz(module=module, title=title)
+    require_instructor(user=actor, quiz=quiz)
+    quiz.full_clean()
+    quiz.save()
+    return quiz
+
+
+@transaction.atomic
+def quiz_settings_update(*, actor, quiz: Quiz, **settings) -> Quiz:
+    """Change any of `QUIZ_SETTINGS`; the model's validation decides what is allowed."""
+    require_instructor(user=actor, quiz=quiz)
+    unknown = set(settings) - set(QUIZ_SETTINGS)
+    if unknown:
+        raise ApplicationError(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+    for name, value in settings.items():
+        setattr(quiz, name, value)
+    quiz.full_clean()
+    quiz.save()
+    return quiz
+
+
+@transaction.atomic
+def quiz_feedback_bands_set(*, actor, quiz: Quiz, bands: list[tuple[Decimal, str]]) -> None:
+    """Replace the quiz's overall feedback: (lowest percent, text) per band."""
+    require_instructor(user=actor, quiz=quiz)
+    lows = [Decimal(low) for low, _ in bands]
+    if len(set(lows)) != len(lows):
+        raise ApplicationError(
+            "Two feedback bands start at the same percent.", code="invalid_bands"
+        )
+    rows = [FeedbackBand(quiz=quiz, min_percent=low, text=text) for low, text in bands]
+    for row in rows:
+        row.full_clean(exclude=["quiz"])
+    quiz.feedback_bands.all().delete()
+    FeedbackBand.objects.bulk_create(rows)
+
+
+def _check_answers(question_type: str, answers: list[dict]) -> list[dict]:
+    """Answers of a question, checked for its type. Each is a dict of `Choice` fields."""
+    T = Question.Type
+    fractions = [Decimal(str(a.get("fraction", 0))) for a in answers]
+    if any(not Decimal("-1") <= f <= 1 for f in fractions):
+        raise _invalid("A fraction is between -1 and 1.")
+    if question_type in (T.ESSAY, T.DESCRIPTION):
+        if answers:
+            raise _invalid("This type has no answers.")
+        return []
+    if question_type in (T.SHORT_ANSWER, T.NUMERICAL) and any(f < 0 for f in fractions):
+        raise _invalid("Accepted answers earn between 0 and 1 of the points.")
+    if question_type in (T.SINGLE_CHOICE, T.TRUE_FALSE):
+        if len(answers) < 2 or any(not a.get("text", "").strip() for a in answers):
+            raise _invalid("A choice question needs at least two choices, each with text.")
+        if max(fractions) != 1:
+            raise _invalid("One choice must earn all the points (fraction 1).")
+    if question_type == T.TRUE_FALSE and len(answers) != 2:
+        raise _invalid("A true/false question has exactly two answers.")
+    if question_type == T.MULTIPLE_RESPONSE:
+        if len(answers) < 2 or any(not a.get("text", "").strip() for a in answers):
+            raise _invalid("A choice question needs at least two choices, each with text.")
+        if sum(f for f in fractions if f > 0) < Decimal("0.999"):
+            raise _invalid("The right choices' fractions must add up to 1 (100%).")
+    if question_type == T.SHORT_ANSWER and (
+        any(not a.get("text", "").strip() for a in answers) or max(fractions, default=0) != 1
+    ):
+        raise _invalid("Give at least one accepted answer that earns all the points.")
+    if question_type == T.NUMERICAL:
+        for a in answers:
+            low, high = a.get("value_min"), a.get("value_max")
+            if low is None or high is None or Decimal(low) > Decimal(high):
+                raise _invalid("Each numerical answer needs a value (or a range min ≤ max).")
+        if max(fractions, default=0) != 1:
+            raise _invalid("Give at least one numerical answer that earns all the points.")
+    if question_type == T.MATCHING:
+        if any(not a.get("match_text", "").strip() for a in answers):
+            raise _invalid("Every prompt and distractor needs an answer text.")
+        if sum(1 for a in answers if a.get("text", "").strip()) < 2:
+            raise _invalid("A matching question needs at least two prompts.")
+    return answers
+
+
+ANSWER_FIELDS = ("text", "match_text", "value_min", "value_max", "fraction", "feedback")
+
+
+def _write_answers(question: Question, answers: list[dict]) -> None:
+    existing = list(question.choices.order_by("position"))
+    # Rows keep their ids where they can, so attempts that froze them still find them.
+    for position, data in enumerate(answers, start=1):
+        row = existing[position - 1] if position <= len(existing) else Choice(question=question)
+        row.position = position
+        for name in ANSWER_FIELDS:
+            default = None if name in ("value_min", "value_max") else ""
+            value = data.get(name, default)
+            if name == "fraction":
+                value = Decimal(str(value or 0))
+            setattr(row, name, value.strip() if isinstance(value, str) else value)
+        row.full_clean(exclude=["question"])
+        row.save()
+    Choice.objects.filter(pk__in=[c.pk for c in existing[len(answers) :]]).delete()
+
+
+def _question_fields(question: Question, fields: dict) -> None:
+    for name in ("name", "text", "general_feedback", "default_points", "case_sensitive"):
+        if name in fields:
+            setattr(question, name, fields[name])
+    if not question.name.strip():
+        question.name = " ".join(question.text.split())[:60] or question.get_type_display()
+    question.full_clean(exclude=["category"])
+
+
+@transaction.atomic
+def question_create(
+    *, actor, quiz: Quiz, type: str, answers: list[dict], points=None, **fields
+) -> Question:
+    """A new question in the course's bank (the module's category), added to the quiz's end."""
+    require_instructor(user=actor, quiz=quiz)
+    if type not in Question.Type.values:
+        raise _invalid(f"Unknown question type “{type}”.")
+    answers = _check_answers(type, answers)
+    category, _ = QuestionCategory.objects.get_or_create(
+        course=quiz.module.course, name=quiz.module.title
+    )
+    question = Question(category=category, type=type)
+    _question_fields(question, fields)
+    question.save()
+    _write_answers(question, answers)
+    last = quiz.slots.aggregate(n=Max("position"))["n"] or 0
+    QuizSlot.objects.create(quiz=quiz, position=last + 1, question=question, points=points)
+    return question
+
+
+@transaction.atomic
+def question_update(*, actor, quiz: Quiz, question: Question, answers: list[dict], **fields):
+    require_instructor(user=actor, quiz=quiz)
+    if not quiz.slots.filter(question=question).exists():
+        raise NotFound("That question is not in this quiz.")
+    answers = _check_answers(question.type, answers)
+    _question_fields(question, fields)
+    question.save()
+    _write_answers(question, answers)
+    return question
+
+
+@transaction.atomic
+def quiz_slot_remove(*, actor, quiz: Quiz, slot_id: int) -> None:
+    """Take a question out of the quiz (it stays in the bank; attempts keep their copy)."""
+    require_instructor(user=actor, quiz=quiz)
+    slot = quiz.slots.select_for_update().filter(pk=slot_id).first()
+    if slot is None:
+        raise NotFound("No such question in this quiz.")
+    slot.delete()
+    for position, later in enumerate(quiz.slots.order_by("position"), start=1):
+        if later.position != position:
+            later.position = position
+            later.save(update_fields=["position"])
+
+
+@transaction.atomic
+def quiz_slot_move(*, actor, quiz: Quiz, slot_id: int, offset: int) -> None:
+    """Move a question up (-1) or down (+1) in the quiz."""
+    require_instructor(user=actor, quiz=quiz)
+    slots = list(quiz.slots.select_for_update().order_by("position"))
+    index = next((n for n, s in enumerate(slots) if s.pk == slot_id), None)
+    if index is None:
+        raise NotFound("No such question in this quiz.")
+    target = index + offset
+    if not 0 <= target < len(slots):
+        return
+    a, b = slots[index], slots[target]
+    # Positions are unique: park one at 0 while they swap.
+    a_pos, b_pos = a.position, b.position
+    a.position = 0
+    a.save(update_fields=["position"])
+    b.position = a_pos
+    b.save(update_fields=["position"])
+    a.position = b_pos
+    a.save(update_fields=["position"])

@@ -1,27 +1,43 @@
-"""Writing many rows that take a few distinct values: one UPDATE per distinct value."""
+"""Writing many rows in one statement, each field's value chosen by a few CASE branches."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Model
+from django.db.models import Case, Model, Value, When
 
 
 def update_grouped(
     model: type[Model], fields: Sequence[str], rows: Iterable[tuple[object, tuple[object, ...]]]
 ) -> int:
-    """Set `fields` of each row `(pk, values)`, one `UPDATE ... WHERE id IN (...)` per
-    distinct `values`. Returns the number of statements sent.
+    """Set `fields` of each row `(pk, values)` in one UPDATE. Returns the rows updated.
 
-    A grading pass writes a thousand question scores that take a dozen values, and fifty
-    attempts' totals that take a few: grouped, that is a few statements, where
-    `bulk_update` builds and sends a CASE branch for every row and field.
+    Each field gets one CASE branch per distinct value (`WHEN id IN (...) THEN value`), its
+    commonest value as the ELSE: a grading pass's thousand question scores take a dozen
+    values, and its fifty attempts' totals about as many. Django's `bulk_update` builds a
+    branch per row and field instead: measured on a pass of fifty 20-question attempts, it
+    took 85 ms of worker CPU where this takes a fraction of it (benchmarks/grading.py).
     """
-    groups: dict[tuple[object, ...], list[object]] = defaultdict(list)
-    for pk, values in rows:
-        groups[values].append(pk)
-    for values, pks in groups.items():
-        model._base_manager.filter(pk__in=pks).update(**dict(zip(fields, values, strict=True)))
-    return len(groups)
+    rows = list(rows)
+    if not rows:
+        return 0
+    changes = {}
+    for index, name in enumerate(fields):
+        field = model._meta.get_field(name)
+        by_value: dict[object, list[object]] = defaultdict(list)
+        for pk, values in rows:
+            by_value[values[index]].append(pk)
+        commonest, *others = sorted(by_value, key=lambda v: -len(by_value[v]))
+        default = Value(commonest, output_field=field)
+        changes[name] = (
+            Case(
+                *(When(pk__in=by_value[v], then=Value(v, output_field=field)) for v in others),
+                default=default,
+                output_field=field,
+            )
+            if others
+            else default
+        )
+    return model._base_manager.filter(pk__in=[pk for pk, _ in rows]).update(**changes)
 
 
 def save_grouped(objs: Sequence[Model], fields: Sequence[str]) -> int:

@@ -127,22 +127,42 @@ def _database_url(settings_dict) -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, redis_broker_url):
-    """A real `celery worker` process on every queue, against the test database and Redis."""
+def worker_database_url(django_db_setup):
+    """The test database as the worker process must name it: PostgreSQL, or the embedded
+    default (SQLite in a file, with the filesystem broker)."""
     from django.db import connection
 
+    if connection.vendor == "sqlite":
+        if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
+            missing_service("The filesystem broker beside SQLite (CELERY_BROKER_URL)")
+        return f"sqlite:///{connection.settings_dict['NAME']}"
+    if connection.vendor != "postgresql":
+        missing_service("PostgreSQL (the test database is neither PostgreSQL nor SQLite)")
+    return _database_url(connection.settings_dict)
+
+
+@pytest.fixture(scope="session")
+def broker_url(request):
+    """The broker the worker and the suite share: Redis, or kombu's filesystem transport."""
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("filesystem://"):
+        return url
+    return request.getfixturevalue("redis_broker_url")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(worker_database_url, django_db_blocker, broker_url):
+    """A real `celery worker` process on every queue, against the test database and broker."""
     from lms.celery import app
 
-    if connection.vendor != "postgresql":
-        missing_service("PostgreSQL (the test database is not PostgreSQL)")
     app.control.purge()  # messages left by earlier tests name rows that no longer exist
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / "celery-worker.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "CELERY_BROKER_URL": redis_broker_url,
+        "DATABASE_URL": worker_database_url,
+        "CELERY_BROKER_URL": broker_url,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     with open(log_path, "w") as log:

@@ -1,4 +1,5 @@
-"""The main flow with a real Celery worker process, real Redis and real PostgreSQL."""
+"""The main flow with a real Celery worker process: on PostgreSQL with Redis, and (make test
+runs it again so) on the embedded default, SQLite with the filesystem broker."""
 
 from io import BytesIO
 

@@ -1,1 +1,1 @@
-"""Reproducible measurements against a baseline in the same run (DESIGN.md section 8)."""
+"""Reproducible measurements against a baseline in the same run; each result states its budget."""

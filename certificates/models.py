@@ -40,13 +40,18 @@ def certificate_upload_to(instance: "Certificate", filename: str) -> str:
     return f"certificates/{instance.code}.pdf"
 
 
+class CertificateStatus(models.TextChoices):
+    """Where a certificate stands: its PDF, its validity."""
+
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed (being retried)"
+    REVOKED = "revoked", "Revoked"
+    SUPERSEDED = "superseded", "Superseded"
+
+
 class Certificate(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed (being retried)"
-        REVOKED = "revoked", "Revoked"
-        SUPERSEDED = "superseded", "Superseded"
+    Status = CertificateStatus
 
     # States in which a certificate may still be rendered; ready ones are only re-rendered.
     RENDERABLE = (Status.PENDING, Status.FAILED)
@@ -87,25 +92,26 @@ class Certificate(models.Model):
             # One current certificate per enrolment; reissues supersede, keeping history.
             models.UniqueConstraint(
                 fields=["enrolment"],
-                condition=~Q(status="superseded"),
+                condition=~Q(status=CertificateStatus.SUPERSEDED),
                 name="one_current_certificate_per_enrolment",
             ),
             models.UniqueConstraint(
                 fields=["enrolment", "version"], name="certificate_version_unique"
             ),
             models.CheckConstraint(
-                condition=~Q(status="ready") | (Q(sha256__regex=r"^[0-9a-f]{64}$") & ~Q(pdf="")),
+                condition=~Q(status=CertificateStatus.READY)
+                | (Q(sha256__regex=r"^[0-9a-f]{64}$") & ~Q(pdf="")),
                 name="ready_certificate_has_pdf",
             ),
             models.CheckConstraint(
-                condition=~Q(status="revoked")
+                condition=~Q(status=CertificateStatus.REVOKED)
                 | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
                 name="revoked_certificate_has_date_and_reason",
             ),
             # The successor is linked in the same transaction, just after it is created:
             # the unique constraint above lets it exist only once this one is superseded.
             models.CheckConstraint(
-                condition=~Q(status="superseded") | Q(superseded_at__isnull=False),
+                condition=~Q(status=CertificateStatus.SUPERSEDED) | Q(superseded_at__isnull=False),
                 name="superseded_certificate_has_date",
             ),
             models.CheckConstraint(
@@ -219,13 +225,18 @@ class CertificateBranding(models.Model):
 # --- name changes, history, batches ---------------------------------------------------------
 
 
+class NameChangeStatus(models.TextChoices):
+    """Where a request for another name on a certificate stands."""
+
+    PENDING = "pending", "Waiting for staff"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class NameChangeRequest(models.Model):
     """A learner asks for their certificate to carry another name; staff decide."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for staff"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+    Status = NameChangeStatus
 
     certificate = models.ForeignKey(
         Certificate, on_delete=models.PROTECT, related_name="name_change_requests"
@@ -248,11 +259,11 @@ class NameChangeRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate"],
-                condition=Q(status="pending"),
+                condition=Q(status=NameChangeStatus.PENDING),
                 name="one_open_name_change_per_certificate",
             ),
             models.CheckConstraint(
-                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                condition=Q(status=NameChangeStatus.PENDING) | Q(decided_at__isnull=False),
                 name="decided_name_change_has_date",
             ),
         ]
@@ -289,6 +300,15 @@ class CertificateEvent(models.Model):
         return f"{self.certificate.code}: {self.get_kind_display()}"
 
 
+class CertificateBatchStatus(models.TextChoices):
+    """Where a cohort-wide certificate job stands."""
+
+    PENDING = "pending", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class CertificateBatch(models.Model):
     """A cohort-wide job (issue or re-render every certificate) and its progress."""
 
@@ -296,11 +316,7 @@ class CertificateBatch(models.Model):
         ISSUE = "issue", "Issue missing certificates"
         RERENDER = "rerender", "Re-render ready certificates"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+    Status = CertificateBatchStatus
 
     OPEN = (Status.PENDING, Status.RUNNING)
 
@@ -324,7 +340,9 @@ class CertificateBatch(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort"],
-                condition=Q(status__in=["pending", "running"]),
+                condition=Q(
+                    status__in=[CertificateBatchStatus.PENDING, CertificateBatchStatus.RUNNING]
+                ),
                 name="one_open_certificate_batch_per_cohort",
             ),
         ]

@@ -7,7 +7,7 @@ from lms.errors import ApplicationError
 
 from . import selectors, services
 from .apis import cohort_zip_response, pdf_response, verification_payload, verification_result
-from .models import ATTESTATION, CREDIT_STEP, CertificateBatch, normalise_code
+from .models import ATTESTATION, CREDIT_STEP, Certificate, CertificateBatch, normalise_code
 from .rendering import verify_url
 from .throttles import verify_allowed
 
@@ -18,7 +18,7 @@ def _my_certificates_context(user) -> dict:
         "certificates": certificates,
         "claims": selectors.claims_awaiting(user=user),
         # While one is being prepared the list refreshes itself (htmx), so "ready" shows up.
-        "in_progress": any(c.status in ("pending", "failed") for c, _ in certificates),
+        "in_progress": any(c.status in Certificate.RENDERABLE for c, _ in certificates),
     }
 
 

@@ -20,7 +20,7 @@ from courses.cohorts.services import rosters as rosters_services
 from courses.selectors import catalogue as catalogue_selectors
 from courses.selectors import learning as learning_selectors
 from courses.services import enrolment as enrolment_services
-from lms.errors import ApplicationError, NotFound, PermissionDenied
+from lms.errors import ApplicationError, NotFound
 
 from .models import CohortExport, Lesson
 
@@ -179,8 +179,7 @@ class CohortListApi(ListAPIView):
 
     @extend_schema(request=CohortCreateInput, responses={201: CohortOutput})
     def post(self, request):
-        if not request.user.has_perm(cohort_services.CREATE_COHORT_PERMISSION):
-            raise PermissionDenied("Only program directors can create cohorts.")
+        access_selectors.require_cohort_creator(request.user)
         data = _valid(CohortCreateInput, request.data)
         course = access_selectors.courses_for_new_cohort(user=request.user).filter(
             slug=data.pop("course")
@@ -398,10 +397,7 @@ class CohortRosterImportApi(APIView):
         cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
         data = _valid(RosterImportInput, request.data)
         upload = data["file"]
-        if upload.size > rosters_services.ROSTER_MAX_BYTES:
-            raise ApplicationError(
-                "The file is larger than 2 MB; split the roster.", code="roster_too_large"
-            )
+        rosters_services.roster_size_check(upload.size)
         content = upload.read()
         if data["dry_run"]:
             plan = rosters_services.cohort_roster_preview(

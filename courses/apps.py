@@ -8,7 +8,7 @@ def program_directors_group(app_config, using, **kwargs) -> None:
     own post_migrate handler, connected first by django.contrib.auth, has made the permission.)"""
     from django.contrib.auth.models import Group, Permission
 
-    from .cohorts.services.cohorts import CREATE_COHORT_PERMISSION, PROGRAM_DIRECTORS_GROUP
+    from .cohorts.selectors.access import CREATE_COHORT_PERMISSION, PROGRAM_DIRECTORS_GROUP
 
     app_label, codename = CREATE_COHORT_PERMISSION.split(".")
     group, _ = Group.objects.using(using).get_or_create(name=PROGRAM_DIRECTORS_GROUP)

@@ -22,7 +22,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from courses.cohorts.services.cohorts import PROGRAM_DIRECTORS_GROUP
+from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
 from quizzes.models import Attempt, AttemptQuestion, Choice
 
 from .models import Cohort, Enrolment, LessonProgress, Module, ModuleDueDate, ModuleProgress

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from courses.cohorts.services.rosters import ROSTER_MAX_BYTES
+from courses.cohorts.services.rosters import ROSTER_MAX_BYTES, roster_size_check
+from lms.errors import ApplicationError
 
 from .models import CohortExport, Course
 
@@ -37,13 +38,18 @@ class LearnerAddForm(forms.Form):
 class RosterUploadForm(forms.Form):
     roster = forms.FileField(
         label="Roster (CSV)",
-        help_text="First line: email,full_name. One learner per line. UTF-8, at most 2 MB.",
+        help_text=(
+            "First line: email,full_name. One learner per line. "
+            f"UTF-8, at most {ROSTER_MAX_BYTES // (1024 * 1024)} MB."
+        ),
     )
 
     def clean_roster(self):
         upload = self.cleaned_data["roster"]
-        if upload.size > ROSTER_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB; split the roster.")
+        try:
+            roster_size_check(upload.size)
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message) from None
         return upload.read()
 
 

@@ -200,10 +200,15 @@ class ModuleDueDate(models.Model):
         return f"{self.module} due {self.due_on:%Y-%m-%d}"
 
 
+class EnrolmentStatus(models.TextChoices):
+    """Whether a learner has completed the course they enrolled in."""
+
+    ACTIVE = "active", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
 class Enrolment(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", "In progress"
-        COMPLETED = "completed", "Completed"
+    Status = EnrolmentStatus
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
@@ -221,7 +226,7 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="one_enrolment_per_course"),
             models.CheckConstraint(
-                condition=Q(status="active") | Q(completed_at__isnull=False),
+                condition=Q(status=EnrolmentStatus.ACTIVE) | Q(completed_at__isnull=False),
                 name="completed_enrolment_has_date",
             ),
         ]
@@ -283,6 +288,15 @@ def cohort_export_upload_to(instance: "CohortExport", filename: str) -> str:
     return f"exports/cohort-{instance.cohort_id}/{filename}"
 
 
+class CohortExportStatus(models.TextChoices):
+    """Where a cohort report stands: waiting, being built, ready or failed."""
+
+    PENDING = "pending", "Waiting for a worker"
+    RUNNING = "running", "Being built"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class CohortExport(models.Model):
     """A cohort report built by a worker: its status row, progress and file."""
 
@@ -294,11 +308,7 @@ class CohortExport(models.Model):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel (XLSX)"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a worker"
-        RUNNING = "running", "Being built"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    Status = CohortExportStatus
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="exports")
     requested_by = models.ForeignKey(
@@ -321,7 +331,8 @@ class CohortExport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="ready") | ~Q(file=""), name="ready_export_has_file"
+                condition=~Q(status=CohortExportStatus.READY) | ~Q(file=""),
+                name="ready_export_has_file",
             ),
             models.CheckConstraint(
                 condition=Q(rows_done__lte=F("rows_total")), name="export_rows_done_at_most_total"

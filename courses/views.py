@@ -20,7 +20,8 @@ from courses.cohorts.services import rosters as rosters_services
 from courses.selectors import catalogue as catalogue_selectors
 from courses.selectors import learning as learning_selectors
 from courses.services import enrolment as enrolment_services
-from lms.errors import ApplicationError, NotFound, PermissionDenied
+from lms.errors import ApplicationError, NotFound
+from lms.forms import show_service_error
 
 from . import forms
 from .models import Lesson
@@ -126,38 +127,25 @@ def cohort_list(request):
         "courses/cohort_list.html",
         {
             "cohorts": access_selectors.cohorts_visible_to(user=request.user),
-            "can_create": request.user.has_perm(cohort_services.CREATE_COHORT_PERMISSION),
+            "can_create": access_selectors.may_create_cohort(request.user),
         },
     )
 
 
 @login_required
 def cohort_create(request):
-    if not request.user.has_perm(cohort_services.CREATE_COHORT_PERMISSION):
-        raise PermissionDenied("Only program directors can create cohorts.")
+    access_selectors.require_cohort_creator(request.user)
     courses = access_selectors.courses_for_new_cohort(user=request.user)
     form = forms.CohortCreateForm(request.POST or None, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:
             cohort = cohort_services.cohort_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _form_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, f"Cohort “{cohort.name}” created. Now add its learners.")
             return redirect("cohort-learners", cohort_id=cohort.id)
     return render(request, "courses/cohort_form.html", {"form": form}, status=_status(form))
-
-
-def _form_errors(form, error: ApplicationError) -> None:
-    """Show a service's refusal on the form: beside its field when it names one."""
-    placed = False
-    for name, problems in (error.details or {}).items():
-        if name in form.fields and isinstance(problems, list):
-            for problem in problems:
-                form.add_error(name, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def _status(form) -> int:
@@ -231,7 +219,7 @@ def cohort_learners(request, cohort_id):
                 actor=request.user, cohort=cohort, **add_form.cleaned_data
             )
         except ApplicationError as error:
-            _form_errors(add_form, error)
+            show_service_error(add_form, error)
         else:
             if row.action == "invite":
                 messages.success(
@@ -330,12 +318,7 @@ def cohort_due_dates(request, cohort_id):
                 actor=request.user, cohort=cohort, due_dates=form.due_dates()
             )
         except ApplicationError as error:
-            for key, problems in (error.details or {}).items():
-                name = f"module_{key}"
-                for problem in problems if name in form.fields else []:
-                    form.add_error(name, problem)
-            if not form.errors:
-                form.add_error(None, error.message)
+            show_service_error(form, error, field_name=lambda key: f"module_{key}")
         else:
             messages.success(request, "Due dates saved.")
             return redirect("cohort", cohort_id=cohort.id)

@@ -11,7 +11,7 @@ from quizzes.selectors import review as review_selectors
 from quizzes.services import attempts as attempts_services
 from quizzes.services import grading as grading_services
 
-from .models import Attempt, Quiz
+from .models import Attempt, Question, Quiz
 
 
 class OmitHidden:
@@ -71,15 +71,16 @@ class QuestionKeyOutput(serializers.Serializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if instance.type == "short_answer":
+        if instance.type == Question.Type.SHORT_ANSWER:
             data["case_sensitive"] = instance.case_sensitive
         return data
 
     @extend_schema(responses=ChoiceKeyOutput(many=True))
     def get_choices(self, question) -> list[dict]:
-        output = {"numerical": NumericalKeyOutput, "matching": MatchingKeyOutput}.get(
-            question.type, ChoiceKeyOutput
-        )
+        output = {
+            Question.Type.NUMERICAL: NumericalKeyOutput,
+            Question.Type.MATCHING: MatchingKeyOutput,
+        }.get(question.type, ChoiceKeyOutput)
         return output(question.choices.all(), many=True).data
 
 
@@ -192,10 +193,10 @@ class AttemptQuestionOutput(OmitHidden, serializers.Serializer):
     comment = serializers.CharField(required=False)
 
     FIELDS_BY_TYPE = {
-        "choices": {"single_choice", "multiple_response", "true_false"},
-        "prompts": {"matching"},
-        "options": {"matching"},
-        "response": {"short_answer", "numerical", "essay"},
+        "choices": Question.CHOICE_TYPES,
+        "prompts": {Question.Type.MATCHING},
+        "options": {Question.Type.MATCHING},
+        "response": {Question.Type.SHORT_ANSWER, Question.Type.NUMERICAL, Question.Type.ESSAY},
     }
 
     def to_representation(self, instance):

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
 from courses.models import Course, Module, render_markdown
+from quizzes.scoring import CHOICE_TYPES, QuestionType
 
 
 class QuestionCategory(models.Model):
@@ -29,18 +30,8 @@ class QuestionCategory(models.Model):
 
 
 class Question(models.Model):
-    class Type(models.TextChoices):
-        SINGLE_CHOICE = "single_choice", "Single choice"
-        MULTIPLE_RESPONSE = "multiple_response", "Multiple response"
-        TRUE_FALSE = "true_false", "True/false"
-        SHORT_ANSWER = "short_answer", "Short answer"
-        NUMERICAL = "numerical", "Numerical"
-        MATCHING = "matching", "Matching"
-        ESSAY = "essay", "Essay (graded by hand)"
-        DESCRIPTION = "description", "Description (no answer)"
-
-    # Types whose answers the learner picks from the question's choices.
-    CHOICE_TYPES = frozenset({"single_choice", "multiple_response", "true_false"})
+    Type = QuestionType
+    CHOICE_TYPES = CHOICE_TYPES
 
     category = models.ForeignKey(
         QuestionCategory, on_delete=models.PROTECT, related_name="questions"
@@ -300,12 +291,17 @@ class QuizSlot(models.Model):
         return f"{self.quiz} slot {self.position}"
 
 
+class AttemptState(models.TextChoices):
+    """Where an attempt stands, from its start to its grade."""
+
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Being graded"
+    NEEDS_REVIEW = "needs_review", "Waiting for an instructor"
+    GRADED = "graded", "Graded"
+
+
 class Attempt(models.Model):
-    class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Being graded"
-        NEEDS_REVIEW = "needs_review", "Waiting for an instructor"
-        GRADED = "graded", "Graded"
+    State = AttemptState
 
     # Every change of state rewrites each index of the row, twice per attempt at least: no
     # index of its own where a unique constraint below already leads with the column.
@@ -336,11 +332,11 @@ class Attempt(models.Model):
             # One open attempt per learner and quiz: a second tab resumes it.
             models.UniqueConstraint(
                 fields=["quiz", "user"],
-                condition=Q(state="in_progress"),
+                condition=Q(state=AttemptState.IN_PROGRESS),
                 name="one_open_attempt_per_quiz",
             ),
             models.CheckConstraint(
-                condition=Q(state="in_progress") | Q(submitted_at__isnull=False),
+                condition=Q(state=AttemptState.IN_PROGRESS) | Q(submitted_at__isnull=False),
                 name="submitted_attempt_has_date",
             ),
         ]
@@ -349,7 +345,7 @@ class Attempt(models.Model):
             # where the attempts in progress and graded are nearly all of them.
             models.Index(
                 fields=["state", "submitted_at"],
-                condition=Q(state__in=["submitted", "needs_review"]),
+                condition=Q(state__in=[AttemptState.SUBMITTED, AttemptState.NEEDS_REVIEW]),
                 name="attempt_waiting",
             )
         ]

@@ -11,18 +11,30 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
+from django.db.models import TextChoices
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 ONE = Decimal("1")
 
-SINGLE_CHOICE = "single_choice"
-MULTIPLE_RESPONSE = "multiple_response"
-TRUE_FALSE = "true_false"
-SHORT_ANSWER = "short_answer"
-NUMERICAL = "numerical"
-MATCHING = "matching"
-ESSAY = "essay"
-DESCRIPTION = "description"
+
+class QuestionType(TextChoices):
+    """What kind of answer a question takes; `Question.type` stores one (`Question.Type`)."""
+
+    SINGLE_CHOICE = "single_choice", "Single choice"
+    MULTIPLE_RESPONSE = "multiple_response", "Multiple response"
+    TRUE_FALSE = "true_false", "True/false"
+    SHORT_ANSWER = "short_answer", "Short answer"
+    NUMERICAL = "numerical", "Numerical"
+    MATCHING = "matching", "Matching"
+    ESSAY = "essay", "Essay (graded by hand)"
+    DESCRIPTION = "description", "Description (no answer)"
+
+
+# Types whose answers the learner picks from the question's choices.
+CHOICE_TYPES = frozenset(
+    {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_RESPONSE, QuestionType.TRUE_FALSE}
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +88,7 @@ def grade_choice_question(
     picked = [c for c in dict.fromkeys(chosen) if c in fractions]
     if not picked:
         return _result(points, ZERO)
-    if question_type == MULTIPLE_RESPONSE:
+    if question_type == QuestionType.MULTIPLE_RESPONSE:
         return _result(points, sum((fractions[c] for c in picked), ZERO), tuple(sorted(picked)))
     return _result(points, fractions[picked[0]], (picked[0],))
 
@@ -177,23 +189,23 @@ def grade_response(
 ) -> QuestionResult | None:
     """Score any automatically graded type; None for essays and descriptions (no rule)."""
     response = response or {}
-    if question_type in (SINGLE_CHOICE, MULTIPLE_RESPONSE, TRUE_FALSE):
+    if question_type in CHOICE_TYPES:
         return grade_choice_question(
             question_type=question_type,
             fractions={a.id: a.fraction for a in answers},
             chosen=list(response.get("choice_ids", [])),
             points=points,
         )
-    if question_type == SHORT_ANSWER:
+    if question_type == QuestionType.SHORT_ANSWER:
         return grade_short_answer(
             answers=answers,
             text=str(response.get("text", "")),
             case_sensitive=case_sensitive,
             points=points,
         )
-    if question_type == NUMERICAL:
+    if question_type == QuestionType.NUMERICAL:
         return grade_numerical(answers=answers, value=response.get("value"), points=points)
-    if question_type == MATCHING:
+    if question_type == QuestionType.MATCHING:
         matches = {int(k): v for k, v in (response.get("matches") or {}).items()}
         return grade_matching(
             answers=answers, options=options or [], matches=matches, points=points

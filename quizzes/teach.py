@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, Module
 from lms.errors import ApplicationError, NotFound, PermissionDenied
+from lms.forms import show_service_error
 from quizzes.selectors import access as access_selectors
 from quizzes.selectors import quiz_settings as quiz_settings_selectors
 from quizzes.selectors import review as review_selectors
@@ -32,14 +33,6 @@ def _taught_quiz(request, quiz_id) -> Quiz:
             "Only the course's instructors can change this quiz.", code="not_instructor"
         )
     return quiz
-
-
-def _form_error(form, error: ApplicationError) -> None:
-    form.add_error(None, error.message)
-    for field, problems in (error.details or {}).items():
-        if field in form.fields and isinstance(problems, list):
-            for problem in problems:
-                form.add_error(field, problem)
 
 
 @login_required
@@ -94,7 +87,7 @@ def quiz_edit(request, quiz_id):
             authoring_services.quiz_settings_update(actor=request.user, quiz=quiz, **settings)
             authoring_services.quiz_feedback_bands_set(actor=request.user, quiz=quiz, bands=rows)
         except ApplicationError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, "Quiz settings saved.")
             return redirect("teach-quiz", quiz_id=quiz.id)
@@ -189,7 +182,7 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
                         actor=request.user, quiz=quiz, question=question, answers=rows, **fields
                     )
             except ApplicationError as error:
-                _form_error(form, error)
+                show_service_error(form, error)
             else:
                 messages.success(request, "Question saved.")
                 return redirect("teach-quiz", quiz_id=quiz.id)
@@ -271,7 +264,7 @@ def essay_grade(request, attempt_id, question_id):
                 comment=form.cleaned_data["comment"],
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             if graded.state == Attempt.State.GRADED:
                 messages.success(
@@ -313,7 +306,7 @@ def overrides(request, quiz_id):
                 closes_at=data["closes_at"],
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, f"Override saved for {data['user'].get_full_name()}.")
             return redirect("teach-overrides", quiz_id=quiz.id)

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from lms.celery import app
 
-# The tasks services send. tests/tasks/test_enqueue.py checks each is a registered task.
+# The tasks services send. tests/test_architecture.py checks each is a registered task.
 GRADE_ATTEMPT = "tasks.grading.grade_attempt"
 ISSUE_CERTIFICATE = "tasks.certificates.issue_certificate"
 NOTIFY_CERTIFICATE_READY = "tasks.certificates.notify_certificate_ready"

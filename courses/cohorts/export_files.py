@@ -20,16 +20,12 @@ from openpyxl.styles import Font
 from courses.cohorts.selectors.dashboard import CELL_STATUS_LABELS, cohort_progress
 from courses.cohorts.selectors.exports import ATTEMPT_EXPORT_COLUMNS, cohort_attempt_rows
 from courses.models import CohortExport, Competency, Enrolment
+from quizzes.models import Attempt
 
 PROGRESS_EVERY = 200  # rows between two progress updates of the status row
 
 ENROLMENT_LABELS = dict(Enrolment.Status.choices)
-ATTEMPT_STATES = {
-    "in_progress": "In progress",
-    "submitted": "Being graded",
-    "needs_review": "Waiting for an instructor",
-    "graded": "Graded",
-}
+ATTEMPT_STATES = dict(Attempt.State.choices)
 
 
 def _safe_text(value: str) -> str:

@@ -1,4 +1,4 @@
-"""The main flow through the public API of DESIGN.md section 7, without a Celery worker.
+"""The main flow through the public API (docs/architecture.md), without a Celery worker.
 
 What a worker does (grading, rendering the certificate) is stood in for by calling the services
 the tasks call. On-commit callbacks are captured, never run against a broker: `sent_tasks` says

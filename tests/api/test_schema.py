@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
 
-# DESIGN.md section 7, path parameters as the table names them.
+# Every public route of the API, path parameters as the URL patterns name them.
 SECTION_7 = [
     ("post", "/api/v1/auth/token/"),
     ("get", "/api/v1/courses/"),

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 
-from courses.cohorts.services.cohorts import PROGRAM_DIRECTORS_GROUP, cohort_create
+from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
+from courses.cohorts.services.cohorts import cohort_create
 from courses.cohorts.services.due_dates import cohort_due_dates_set
 from courses.cohorts.services.rosters import (
     cohort_invitation_send,

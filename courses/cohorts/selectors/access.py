@@ -8,6 +8,21 @@ from courses.models import (
 )
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 
+# Program directors hold this permission through their group (courses.apps makes it after
+# every migrate; staff add people to it in the admin): it lets them create cohorts. Managing a
+# cohort afterwards needs only to be one of its directors.
+CREATE_COHORT_PERMISSION = "courses.add_cohort"
+PROGRAM_DIRECTORS_GROUP = "Program directors"
+
+
+def may_create_cohort(user) -> bool:
+    return user.is_staff or user.has_perm(CREATE_COHORT_PERMISSION)
+
+
+def require_cohort_creator(user) -> None:
+    if not may_create_cohort(user):
+        raise PermissionDenied("Only program directors can create cohorts.")
+
 
 def is_director(user, cohort: Cohort) -> bool:
     return user.is_staff or cohort.directors.filter(pk=user.pk).exists()

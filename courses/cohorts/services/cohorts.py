@@ -4,19 +4,12 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from courses.cohorts.selectors import access as access_selectors
 from courses.models import (
     Cohort,
     Course,
 )
-from lms.errors import ApplicationError, Conflict, PermissionDenied
-
-# Program directors hold this permission through their group (courses.apps makes it after
-# every migrate; staff add people to it in the admin): it lets them create cohorts. Managing a
-# cohort afterwards needs only to be one of its directors.
-CREATE_COHORT_PERMISSION = "courses.add_cohort"
-
-
-PROGRAM_DIRECTORS_GROUP = "Program directors"
+from lms.errors import ApplicationError, Conflict
 
 
 @transaction.atomic
@@ -30,8 +23,7 @@ def cohort_create(
     inactivity_days: int = 14,
 ) -> Cohort:
     """A program director opens a cohort in a published course and becomes its director."""
-    if not (actor.is_staff or actor.has_perm(CREATE_COHORT_PERMISSION)):
-        raise PermissionDenied("Only program directors can create cohorts.")
+    access_selectors.require_cohort_creator(actor)
     if not course.is_published:
         raise ApplicationError(
             "Cohorts can only follow a published course.",

@@ -31,12 +31,18 @@ from tasks.enqueue import SEND_COHORT_INVITATION, enqueue
 # Learners join a cohort one by one or from a CSV roster; both go through one plan, so a
 # single address and a 2,000-line file meet the same rules.
 ROSTER_COLUMNS = ("email", "full_name")
-
-
 ROSTER_MAX_BYTES = 2 * 1024 * 1024
-
-
 ROSTER_MAX_ROWS = 5000
+
+
+def roster_size_check(size: int) -> None:
+    """Refuse a roster file too large to read; pages check the upload's size before reading it."""
+    if size > ROSTER_MAX_BYTES:
+        raise ApplicationError(
+            f"The file is larger than {ROSTER_MAX_BYTES // (1024 * 1024)} MB; "
+            "split the roster into smaller files.",
+            code="roster_too_large",
+        )
 
 
 @dataclass
@@ -86,11 +92,7 @@ def _clean_name(value: str) -> str:
 
 def _roster_read(data: bytes) -> list[RosterRow]:
     """The rows of a roster file, or a clear error about the file as a whole."""
-    if len(data) > ROSTER_MAX_BYTES:
-        raise ApplicationError(
-            "The file is larger than 2 MB; split the roster into smaller files.",
-            code="roster_too_large",
-        )
+    roster_size_check(len(data))
     try:
         text = data.decode("utf-8-sig")  # spreadsheets often start UTF-8 CSV with a BOM
     except UnicodeDecodeError:

@@ -6,6 +6,7 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Certificates", {"fields": ("full_name",)}))
+    # `or ()`: UserAdmin sets fieldsets; the stubs type ModelAdmin's, which may be None.
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Certificates", {"fields": ("full_name",)}))
     list_display = ("username", "full_name", "email", "is_staff")
     search_fields = ("username", "full_name", "email")

@@ -226,7 +226,9 @@ def naive_progress(cohort: Cohort, today) -> list[LearnerRow]:
                 progress_percent=round(
                     len(passed & {m.id for m in required}) * 100 / len(required), 1
                 ),
-                average_score_percent=round(sum(scores) / len(scores), 2) if scores else None,
+                average_score_percent=round(sum(scores, Decimal(0)) / len(scores), 2)
+                if scores
+                else None,
                 last_activity_at=last_activity,
                 risks=risks,
                 competencies={

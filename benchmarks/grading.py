@@ -30,6 +30,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.local")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/lms_bench")
@@ -57,6 +58,9 @@ from quizzes.services.attempts import (  # noqa: E402
     attempt_submit,
 )
 from tasks.config import Queues  # noqa: E402
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_RATIO = 0.5
@@ -162,7 +166,7 @@ def _answer(item, n: int) -> dict:
     }
 
 
-def _prepare_attempts(quiz, count: int, stamp: str) -> list[tuple[object, int]]:
+def _prepare_attempts(quiz, count: int, stamp: str) -> "list[tuple[User, int]]":
     from accounts.models import User
 
     prepared = []
@@ -262,7 +266,7 @@ def run_baseline(client: redis.Redis, senders: ThreadPoolExecutor, count: int) -
 
 
 def run_project(
-    client: redis.Redis, senders: ThreadPoolExecutor, prepared: list[tuple[object, int]]
+    client: redis.Redis, senders: ThreadPoolExecutor, prepared: "list[tuple[User, int]]"
 ) -> float:
     ids = [attempt_id for _, attempt_id in prepared]
     graded = Attempt.objects.filter(pk__in=ids, state=Attempt.State.GRADED)
@@ -333,7 +337,7 @@ def main() -> None:
         "project_per_s": round(project, 1),
         "baseline_per_s": round(baseline, 1),
         "ratio": round(project / baseline, 3),
-        "postgres": connection.pg_version,
+        "postgres": connection.pg_version,  # type: ignore[attr-defined]  # PostgreSQL's wrapper has it, and the benchmark runs there
         "python": platform.python_version(),
         "budget": {"ratio_min": BUDGET_RATIO},
     }

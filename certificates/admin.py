@@ -5,6 +5,7 @@ Every action goes through the services; nothing here deletes a certificate or it
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.shortcuts import render
 
 from lms.errors import ApplicationError
@@ -106,7 +107,7 @@ class CertificateAdmin(admin.ModelAdmin):
                 "certificates": queryset,
                 "form": form,
                 "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
 

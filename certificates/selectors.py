@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.models import User
 from courses.models import Cohort, Course, Enrolment
 from lms.errors import NotFound
 
@@ -16,7 +17,7 @@ from .models import (
 )
 
 
-def certificates_of(*, user) -> QuerySet[Certificate]:
+def certificates_of(*, user: User) -> QuerySet[Certificate]:
     """The caller's current certificates (superseded versions are history, not listed)."""
     return (
         Certificate.objects.filter(enrolment__user=user)
@@ -37,7 +38,7 @@ def _awards_credit() -> Q:
     return Q(course__max_credits__gt=0) & ~Q(course__credit_type="")
 
 
-def claims_awaiting(*, user) -> QuerySet[Enrolment]:
+def claims_awaiting(*, user: User) -> QuerySet[Enrolment]:
     """Completed enrolments in courses with credit that the learner has yet to claim."""
     return (
         Enrolment.objects.filter(
@@ -51,7 +52,7 @@ def claims_awaiting(*, user) -> QuerySet[Enrolment]:
     )
 
 
-def credit_enrolments_of(*, user) -> QuerySet[Enrolment]:
+def credit_enrolments_of(*, user: User) -> QuerySet[Enrolment]:
     """Completed enrolments in courses with credit, claimed or not, with their claims."""
     return (
         Enrolment.objects.filter(_awards_credit(), user=user, status=Enrolment.Status.COMPLETED)
@@ -60,7 +61,7 @@ def credit_enrolments_of(*, user) -> QuerySet[Enrolment]:
     )
 
 
-def claimable_course(*, user, slug: str) -> tuple[Course, Enrolment]:
+def claimable_course(*, user: User, slug: str) -> tuple[Course, Enrolment]:
     """The course whose credit the caller may claim now; otherwise 'not found'."""
     enrolment = (
         Enrolment.objects.select_related("course")
@@ -72,7 +73,7 @@ def claimable_course(*, user, slug: str) -> tuple[Course, Enrolment]:
     return enrolment.course, enrolment
 
 
-def certificate_of_learner(*, user, certificate_id: int) -> Certificate:
+def certificate_of_learner(*, user: User, certificate_id: int) -> Certificate:
     certificate = (
         Certificate.objects.filter(pk=certificate_id, enrolment__user=user)
         .select_related("enrolment__course")
@@ -83,7 +84,7 @@ def certificate_of_learner(*, user, certificate_id: int) -> Certificate:
     return certificate
 
 
-def certificate_for_download(*, user, certificate_id: int) -> Certificate:
+def certificate_for_download(*, user: User, certificate_id: int) -> Certificate:
     """A ready certificate of the caller's own (staff: anyone's); otherwise 'not found'."""
     certificate = Certificate.objects.select_related("enrolment").filter(pk=certificate_id).first()
     if certificate is None or not (user.is_staff or certificate.enrolment.user_id == user.pk):
@@ -120,12 +121,12 @@ def earlier_checksums(*, certificate: Certificate) -> list[str]:
 # --- cohorts --------------------------------------------------------------------------------
 
 
-def cohorts_managed_by(*, user) -> QuerySet[Cohort]:
+def cohorts_managed_by(*, user: User) -> QuerySet[Cohort]:
     cohorts = Cohort.objects.select_related("course").order_by("-start_date", "name")
     return cohorts if user.is_staff else cohorts.filter(directors=user)
 
 
-def cohort_for_certificates(*, user, cohort_id: int) -> Cohort:
+def cohort_for_certificates(*, user: User, cohort_id: int) -> Cohort:
     """The cohort if `user` is staff or directs it; otherwise 'not found'."""
     cohort = cohorts_managed_by(user=user).filter(pk=cohort_id).first()
     if cohort is None:
@@ -181,7 +182,7 @@ def latest_batch(*, cohort: Cohort) -> CertificateBatch | None:
     return CertificateBatch.objects.filter(cohort=cohort).order_by("-created_at", "-id").first()
 
 
-def batch_for_viewer(*, user, batch_id: int) -> CertificateBatch:
+def batch_for_viewer(*, user: User, batch_id: int) -> CertificateBatch:
     batch = (
         CertificateBatch.objects.select_related("cohort__course")
         .filter(pk=batch_id, cohort__in=cohorts_managed_by(user=user))

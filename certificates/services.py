@@ -2,11 +2,12 @@
 revocation, name-change reissues, and cohort-wide batches."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from courses.models import Cohort, Course, Enrolment
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from tasks.enqueue import (
@@ -42,7 +44,14 @@ logger = logging.getLogger(__name__)
 MAX_RENDER_ATTEMPTS = 10
 
 
-def _event(certificate: Certificate, kind: str, *, actor=None, sha256: str = "", note: str = ""):
+def _event(
+    certificate: Certificate,
+    kind: str,
+    *,
+    actor: User | None = None,
+    sha256: str = "",
+    note: str = "",
+) -> CertificateEvent:
     return CertificateEvent.objects.create(
         certificate=certificate, kind=kind, actor=actor, sha256=sha256, note=note
     )
@@ -63,7 +72,7 @@ def _credit_error(message: str) -> ApplicationError:
     return ApplicationError(message, code="invalid_credits", details={"credits": [message]})
 
 
-def _parse_credits(credits, maximum: Decimal) -> Decimal:
+def _parse_credits(credits: object, maximum: Decimal) -> Decimal:
     try:
         value = Decimal(str(credits).strip())
     except (InvalidOperation, ValueError):
@@ -78,7 +87,9 @@ def _parse_credits(credits, maximum: Decimal) -> Decimal:
 
 
 @transaction.atomic
-def credit_claim_create(*, user, course: Course, credits, attested: bool) -> CreditClaim:
+def credit_claim_create(
+    *, user: User, course: Course, credits: object, attested: object
+) -> CreditClaim:
     """The learner claims credit for a completed course; then the certificate is issued.
 
     A claim is made once: it is what the certificate prints and what auditors see.
@@ -107,7 +118,7 @@ def credit_claim_create(*, user, course: Course, credits, attested: bool) -> Cre
 # --- issue and render -----------------------------------------------------------------------
 
 
-def _snapshot(enrolment: Enrolment) -> dict:
+def _snapshot(enrolment: Enrolment) -> dict[str, object]:
     course = enrolment.course
     claim = CreditClaim.objects.filter(enrolment_id=enrolment.id).first()
     return {
@@ -215,7 +226,7 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     return certificate
 
 
-def certificate_rerender(*, certificate_id: int, actor=None) -> Certificate:
+def certificate_rerender(*, certificate_id: int, actor: User | None = None) -> Certificate:
     """Render a ready certificate again (new branding or design); it stays valid throughout.
 
     What it states is its frozen snapshot; only the file and its checksum change, and the
@@ -281,7 +292,7 @@ def certificate_notify(*, certificate_id: int) -> bool:
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate_id: int, reason: str, actor) -> Certificate:
+def certificate_revoke(*, certificate_id: int, reason: str, actor: User) -> Certificate:
     """Staff withdraw a certificate. The record stays; verification says 'revoked' and when."""
     reason = (reason or "").strip()
     if not reason:
@@ -309,7 +320,9 @@ def certificate_revoke(*, certificate_id: int, reason: str, actor) -> Certificat
 
 
 @transaction.atomic
-def certificate_reissue(*, certificate_id: int, learner_name: str, actor=None) -> Certificate:
+def certificate_reissue(
+    *, certificate_id: int, learner_name: str, actor: User | None = None
+) -> Certificate:
     """A new version with another name; the old one stays, superseded and pointing to it."""
     old = Certificate.objects.select_for_update().get(pk=certificate_id)
     if old.status in (Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED):
@@ -366,7 +379,7 @@ def _clean_name(name: str) -> str:
 
 @transaction.atomic
 def name_change_request_create(
-    *, user, certificate_id: int, requested_name: str, reason: str = ""
+    *, user: User, certificate_id: int, requested_name: str, reason: str = ""
 ) -> NameChangeRequest:
     """The learner asks for their ready certificate to carry another name."""
     name = _clean_name(requested_name)
@@ -414,7 +427,7 @@ def _open_request(request_id: int) -> NameChangeRequest:
 
 
 @transaction.atomic
-def name_change_approve(*, request_id: int, actor) -> Certificate:
+def name_change_approve(*, request_id: int, actor: User) -> Certificate:
     """Staff approve: a new version with the new name; the account's name follows, so later
     certificates print it too."""
     request = _open_request(request_id)
@@ -433,7 +446,7 @@ def name_change_approve(*, request_id: int, actor) -> Certificate:
 
 
 @transaction.atomic
-def name_change_reject(*, request_id: int, actor, note: str = "") -> NameChangeRequest:
+def name_change_reject(*, request_id: int, actor: User, note: str = "") -> NameChangeRequest:
     request = _open_request(request_id)
     request.status = NameChangeRequest.Status.REJECTED
     request.decided_at = timezone.now()
@@ -452,12 +465,12 @@ def name_change_reject(*, request_id: int, actor, note: str = "") -> NameChangeR
 # --- cohort batches -------------------------------------------------------------------------
 
 
-def can_manage_cohort_certificates(*, user, cohort: Cohort) -> bool:
+def can_manage_cohort_certificates(*, user: User | AnonymousUser, cohort: Cohort) -> bool:
     return user.is_authenticated and (user.is_staff or cohort.directors.filter(pk=user.pk).exists())
 
 
 @transaction.atomic
-def certificate_batch_create(*, user, cohort: Cohort, kind: str) -> CertificateBatch:
+def certificate_batch_create(*, user: User, cohort: Cohort, kind: str) -> CertificateBatch:
     """Queue one job that issues or re-renders a cohort's certificates."""
     if not can_manage_cohort_certificates(user=user, cohort=cohort):
         raise PermissionDenied("Only staff and the cohort's directors manage its certificates.")
@@ -547,7 +560,7 @@ def certificate_batch_run(*, batch_id: int) -> CertificateBatch | None:
 # --- the sweeper's view ---------------------------------------------------------------------
 
 
-def enrolments_awaiting_certificate(*, older_than) -> list[int]:
+def enrolments_awaiting_certificate(*, older_than: datetime) -> list[int]:
     """Completed enrolments whose certificate is missing, pending or failed since `older_than`.
 
     Enrolments whose learner has yet to claim credit wait for the learner, not the sweeper.
@@ -574,7 +587,7 @@ NOTICE_GIVEN_UP_AFTER = timedelta(days=1)
 BATCH_LOST_AFTER = timedelta(minutes=35)
 
 
-def certificates_awaiting_notice(*, older_than) -> list[int]:
+def certificates_awaiting_notice(*, older_than: datetime) -> list[int]:
     """Ready certificates whose e-mail was not sent since `older_than` (a lost message or a
     mail server that refused), for a day at most."""
     return list(
@@ -590,7 +603,7 @@ def certificates_awaiting_notice(*, older_than) -> list[int]:
     )
 
 
-def certificate_batches_stuck(*, older_than) -> list[int]:
+def certificate_batches_stuck(*, older_than: datetime) -> list[int]:
     """Batches queued before `older_than` that no worker took, and running ones whose worker
     is gone: without this, a lost message would block the cohort's next job for good."""
     return list(

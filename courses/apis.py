@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -9,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from courses.cohorts.selectors import access as access_selectors
 from courses.cohorts.selectors import dashboard as dashboard_selectors
 from courses.cohorts.selectors import exports as exports_selectors
@@ -43,7 +46,7 @@ class ModuleOutput(serializers.Serializer):
     position = serializers.IntegerField()
     title = serializers.CharField()
     summary = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Field's attribute
     competencies = serializers.ListField(child=serializers.CharField())
     lessons = LessonOutput(many=True, source="lessons.all")
     quizzes = QuizSummaryOutput(many=True, source="quizzes.all")
@@ -120,7 +123,7 @@ class LessonCompleteApi(APIView):
 class ModuleProgressOutput(serializers.Serializer):
     module_id = serializers.IntegerField()
     module = serializers.CharField(source="module.title")
-    required = serializers.BooleanField(source="module.required")
+    required = serializers.BooleanField(source="module.required")  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Field's attribute
     # "result_hidden": graded, but the quiz's review options do not show the result yet.
     status = serializers.ChoiceField(
         choices=["not_started", "in_progress", "passed", "failed", "result_hidden"]
@@ -144,7 +147,8 @@ class MyProgressApi(ListAPIView):
     serializer_class = CourseProgressOutput
 
     def get_queryset(self):
-        return learning_selectors.progress_of(user=self.request.user)
+        # IsAuthenticated (the API's default) lets only users in, never AnonymousUser.
+        return learning_selectors.progress_of(user=cast(User, self.request.user))
 
 
 # --- cohorts ------------------------------------------------------------------------------------
@@ -237,7 +241,7 @@ class ModuleSummaryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
     title = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Field's attribute
     competencies = serializers.ListField(child=serializers.CharField())
     due_on = serializers.DateField(allow_null=True)
     pass_mark_percent = serializers.IntegerField(allow_null=True)
@@ -256,7 +260,7 @@ class ModuleSummaryOutput(serializers.Serializer):
 
 class CompetencyOutput(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Field's attribute
     module_ids = serializers.ListField(child=serializers.IntegerField())
     share = serializers.FloatField()
 
@@ -357,7 +361,7 @@ class RosterRowOutput(serializers.Serializer):
     action = serializers.CharField(help_text="invite (new account), add, skip; empty on error.")
     note = serializers.CharField()
     user_id = serializers.IntegerField(allow_null=True)
-    errors = serializers.ListField(child=serializers.CharField(), source="messages")
+    errors = serializers.ListField(child=serializers.CharField(), source="messages")  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Serializer.errors
 
 
 class CohortLearnerAddApi(APIView):
@@ -538,6 +542,7 @@ class CohortExportDownloadApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, token: str):
         export = exports_selectors.cohort_export_for_download(user=request.user, token=token)
+        assert export.file.name is not None  # a ready export has its file
         return FileResponse(
             export.file.open("rb"),
             as_attachment=True,

@@ -252,6 +252,7 @@ def _resident(cohort, modules, choices, n, full_name, profile) -> int:
                     completed_at = row.passed_at
         else:
             row.status = ModuleProgress.Status.FAILED
+        assert row.last_activity_at is not None  # the demo's attempts are all graded
         day = row.last_activity_at.date()
 
     ModuleProgress.objects.bulk_create(progress_rows)

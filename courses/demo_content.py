@@ -10,6 +10,8 @@ This module is pure data. ``COURSE`` holds the course, its modules (in order), t
 correct, and every choice carries feedback.
 """
 
+from typing import Any
+
 _CONTINUOUS_LEARNING = {
     "slug": "continuous-learning",
     "title": "Continuous Learning After the USMLE",
@@ -2894,7 +2896,8 @@ which step helped most.
 }
 
 
-COURSE = {
+# Nested data (modules, lessons, quizzes, questions) that courses.demo reads by key.
+COURSE: dict[str, Any] = {
     "slug": "leadership-in-medicine",
     "title": "Leadership in Medicine: The Post-USMLE Journey",
     "summary": (

@@ -1,5 +1,7 @@
 """Forms that parse the director's pages' input; the rules they feed are in services."""
 
+from typing import cast
+
 from django import forms
 
 from courses.cohorts.services.rosters import ROSTER_MAX_BYTES, roster_size_check
@@ -22,7 +24,7 @@ class CohortCreateForm(forms.Form):
 
     def __init__(self, *args, courses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = courses
+        cast(forms.ModelChoiceField, self.fields["course"]).queryset = courses  # as declared
 
 
 class LearnerAddForm(forms.Form):

@@ -168,6 +168,9 @@ class Cohort(models.Model):
     inactivity_days = models.PositiveSmallIntegerField(
         default=14, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
+    # Not a column: `cohort_for_viewer` (courses.cohorts.selectors.access) sets it on the
+    # cohort it hands out: whether the viewer may change the cohort.
+    viewer_is_director: bool
 
     class Meta:
         ordering = ["-start_date", "name"]

@@ -365,6 +365,7 @@ def cohort_export_status(request, cohort_id, export_id):
 @require_GET
 def cohort_export_download(request, token):
     export = exports_selectors.cohort_export_for_download(user=request.user, token=token)
+    assert export.file.name is not None  # a ready export has its file
     return FileResponse(
         export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1]
     )

@@ -1,8 +1,11 @@
 """API plumbing: every error leaves as {"error": {"code", "message", "details"}}."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions, status
@@ -12,12 +15,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from lms.errors import ApplicationError
 
 
-def _error(code: str, message: str, details, http_status: int, headers=None) -> Response:
+def _error(
+    code: str,
+    message: str,
+    details: Mapping[str, object] | None,
+    http_status: int,
+    headers: dict[str, str] | None = None,
+) -> Response:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
     return Response(body, status=http_status, headers=headers)
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return _error(exc.code, exc.message, exc.details, exc.status)
     if isinstance(exc, DjangoValidationError):
@@ -31,6 +40,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    # DRF's handler answers only its own exceptions (Http404 and PermissionDenied became them).
+    assert isinstance(exc, exceptions.APIException)
     if isinstance(exc, exceptions.ValidationError):
         details = response.data if isinstance(response.data, dict) else {"non_field": response.data}
         return _error("invalid", "The request is not valid.", details, response.status_code)
@@ -42,7 +53,7 @@ def exception_handler(exc, context):
     )
 
 
-def not_found(request, exception=None):
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 for every URL: the error shape under /api/, the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse(
@@ -51,7 +62,7 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
             {

@@ -1,5 +1,8 @@
 """The one application error type. Services raise it; views and the API turn it into a reply."""
 
+from collections.abc import Mapping
+from typing import TypedDict, Unpack
+
 
 class ApplicationError(Exception):
     """A rule was broken by the caller's request. `code` is stable; `message` is for people."""
@@ -12,20 +15,28 @@ class ApplicationError(Exception):
         *,
         code: str = "invalid",
         status: int | None = None,
-        details: dict | None = None,
-    ):
+        details: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
-        self.details = details or {}
+        self.details: Mapping[str, object] = details or {}
         if status is not None:
             self.status = status
+
+
+class _ErrorOptions(TypedDict, total=False):
+    """The keyword arguments of ApplicationError, for its subclasses' `**kwargs`."""
+
+    code: str
+    status: int | None
+    details: Mapping[str, object] | None
 
 
 class NotFound(ApplicationError):
     status = 404
 
-    def __init__(self, message: str = "Not found.", **kwargs):
+    def __init__(self, message: str = "Not found.", **kwargs: Unpack[_ErrorOptions]) -> None:
         kwargs.setdefault("code", "not_found")
         super().__init__(message, **kwargs)
 
@@ -33,7 +44,9 @@ class NotFound(ApplicationError):
 class PermissionDenied(ApplicationError):
     status = 403
 
-    def __init__(self, message: str = "You do not have access to this.", **kwargs):
+    def __init__(
+        self, message: str = "You do not have access to this.", **kwargs: Unpack[_ErrorOptions]
+    ) -> None:
         kwargs.setdefault("code", "permission_denied")
         super().__init__(message, **kwargs)
 
@@ -41,6 +54,6 @@ class PermissionDenied(ApplicationError):
 class Conflict(ApplicationError):
     status = 409
 
-    def __init__(self, message: str, **kwargs):
+    def __init__(self, message: str, **kwargs: Unpack[_ErrorOptions]) -> None:
         kwargs.setdefault("code", "conflict")
         super().__init__(message, **kwargs)

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -13,8 +15,13 @@ from quizzes.services import grading as grading_services
 
 from .models import Attempt, Question, Quiz
 
+if TYPE_CHECKING:
+    _Serializer = serializers.Serializer  # what OmitHidden is mixed into
+else:
+    _Serializer = object
 
-class OmitHidden:
+
+class OmitHidden(_Serializer):
     """Leaves out the fields whose value is `HIDDEN`: what the review options do not allow."""
 
     def to_representation(self, instance):
@@ -81,7 +88,7 @@ class QuestionKeyOutput(serializers.Serializer):
             Question.Type.NUMERICAL: NumericalKeyOutput,
             Question.Type.MATCHING: MatchingKeyOutput,
         }.get(question.type, ChoiceKeyOutput)
-        return output(question.choices.all(), many=True).data
+        return output(question.choices.all(), many=True).data  # type: ignore[return-value]  # many=True makes a ListSerializer: its data is a list
 
 
 class SlotKeyOutput(serializers.Serializer):
@@ -117,7 +124,7 @@ class QuizDetailApi(APIView):
         is_author = course is not None and access_selectors.is_course_instructor(
             user=request.user, course=course
         )
-        if quiz is None or not (course.is_published or is_author):
+        if quiz is None or course is None or not (course.is_published or is_author):
             raise NotFound("No such quiz.")
         if is_author:
             quiz = Quiz.objects.prefetch_related(

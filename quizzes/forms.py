@@ -1,10 +1,14 @@
 """Forms of the instructor pages. They parse; the services decide what is allowed."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 
 from .models import Question, Quiz
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -122,6 +126,7 @@ class NumericalAnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         has_value = data.get("value") is not None
         has_range = data.get("range_min") is not None or data.get("range_max") is not None
         if has_value and has_range:
@@ -200,7 +205,7 @@ class TrueFalseForm(forms.Form):
         ]
 
 
-ANSWER_FORMS = {
+ANSWER_FORMS: dict[str, type[forms.Form]] = {
     Question.Type.SINGLE_CHOICE: ChoiceAnswerForm,
     Question.Type.MULTIPLE_RESPONSE: ChoiceAnswerForm,
     Question.Type.SHORT_ANSWER: ShortAnswerForm,
@@ -221,7 +226,7 @@ def answer_formset(question_type: str, *, data=None, initial=None):
 
 
 class OverrideForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, label="Learner")
+    user: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(queryset=None, label="Learner")
     time_limit_minutes = forms.IntegerField(
         label="Time limit (minutes)", min_value=0, required=False, help_text="0: no time limit."
     )
@@ -233,8 +238,9 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args, learners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = learners
-        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name()} ({u.username})"
+        user_field = cast("forms.ModelChoiceField[User]", self.fields["user"])  # as declared
+        user_field.queryset = learners
+        user_field.label_from_instance = lambda obj: f"{obj.get_full_name()} ({obj.username})"  # type: ignore[method-assign]  # Django's way: the instance's own label_from_instance
 
 
 class EssayGradeForm(forms.Form):

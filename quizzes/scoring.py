@@ -172,8 +172,11 @@ def grade_matching(
     right = []
     for prompt in prompts:
         option = matches.get(prompt.id)
-        valid = option is not None and 1 <= option <= len(options)
-        if valid and options[option - 1] == prompt.match_text:
+        if (
+            option is not None
+            and 1 <= option <= len(options)
+            and options[option - 1] == prompt.match_text
+        ):
             right.append(prompt.id)
     return _result(points, Decimal(len(right)) / Decimal(len(prompts)), tuple(sorted(right)))
 

@@ -148,6 +148,7 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
         if slot is None:
             raise NotFound("That question is not in this quiz.")
         question = slot.question
+        assert question is not None  # the slot was found by its question
         question_type = question.type
     if question_type not in Question.Type.values:
         raise NotFound("No such question type.")

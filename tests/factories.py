@@ -1,17 +1,32 @@
 """Factories for the domain: a published course with modules, lessons and a quiz each."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import Model
 
+from accounts.models import User
 from courses.models import Course, CreditType, Enrolment, Lesson, Module
 from quizzes.models import Choice, Question, QuestionCategory, Quiz, QuizSlot
 
 PASSWORD = "correct horse battery staple"
 
+_M = TypeVar("_M", bound=Model)
 
-class UserFactory(factory.django.DjangoModelFactory):
+if TYPE_CHECKING:
+
+    class ModelFactory(factory.django.DjangoModelFactory[_M]):
+        # Calling a factory makes (and saves) its model, through factory-boy's metaclass, whose
+        # __call__ is untyped; mypy reads a call's type from __new__ first.
+        def __new__(cls, **kwargs: Any) -> _M: ...  # type: ignore[misc]  # a model, not a factory: what a call makes
+
+else:
+    ModelFactory = factory.django.DjangoModelFactory
+
+
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -23,12 +38,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):
+    def save_password(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
 
-class CourseFactory(factory.django.DjangoModelFactory):
+class CourseFactory(ModelFactory[Course]):
     class Meta:
         model = Course
 
@@ -43,7 +58,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     accreditation_statement = "Accredited by the ACCME to provide continuing medical education."
 
 
-class ModuleFactory(factory.django.DjangoModelFactory):
+class ModuleFactory(ModelFactory[Module]):
     class Meta:
         model = Module
 
@@ -56,7 +71,7 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     required = True
 
 
-class LessonFactory(factory.django.DjangoModelFactory):
+class LessonFactory(ModelFactory[Lesson]):
     class Meta:
         model = Lesson
 
@@ -68,7 +83,7 @@ class LessonFactory(factory.django.DjangoModelFactory):
     estimated_minutes = 8
 
 
-class QuizFactory(factory.django.DjangoModelFactory):
+class QuizFactory(ModelFactory[Quiz]):
     class Meta:
         model = Quiz
 

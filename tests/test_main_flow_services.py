@@ -37,6 +37,7 @@ def test_passing_every_required_module_completes_the_course_and_issues_a_certifi
             attempt_submit(user=learner, attempt_id=attempt.id, responses=right_answers(attempt))
         assert len(callbacks) == 1  # grade_attempt, enqueued on commit
         graded = attempt_grade(attempt_id=attempt.id)
+        assert graded is not None
         assert graded.state == Attempt.State.GRADED
         assert graded.percent == Decimal("100.00")
         assert graded.passed is True
@@ -52,7 +53,9 @@ def test_passing_every_required_module_completes_the_course_and_issues_a_certifi
     certificate = Certificate.objects.get(enrolment=enrolment)
     assert certificate.status == Certificate.Status.PENDING
 
-    certificate = certificate_issue(enrolment_id=enrolment.id)
+    issued = certificate_issue(enrolment_id=enrolment.id)
+    assert issued is not None
+    certificate = issued
     assert certificate.status == Certificate.Status.READY
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(certificate.pdf.read())).pages)
     assert "Alex Rivera" in text
@@ -68,6 +71,7 @@ def test_a_failed_quiz_leaves_the_module_failed_and_the_course_open(learner, cou
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     attempt_submit(user=learner, attempt_id=attempt.id, responses=wrong_answers(attempt))
     graded = attempt_grade(attempt_id=attempt.id)
+    assert graded is not None
     assert graded.percent == Decimal("0.00")
     assert graded.passed is False
     progress = enrolment.module_progress.get(module=quiz.module)
@@ -83,5 +87,7 @@ def test_grading_twice_changes_nothing_the_second_time(learner, course):
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     attempt_submit(user=learner, attempt_id=attempt.id, responses=right_answers(attempt))
     first = attempt_grade(attempt_id=attempt.id)
+    assert first is not None
     second = attempt_grade(attempt_id=attempt.id)
+    assert second is not None
     assert (second.graded_at, second.score) == (first.graded_at, first.score)

@@ -25,7 +25,7 @@ from quizzes.models import Attempt
 PROGRESS_EVERY = 200  # rows between two progress updates of the status row
 
 ENROLMENT_LABELS = dict(Enrolment.Status.choices)
-ATTEMPT_STATES = dict(Attempt.State.choices)
+ATTEMPT_STATES: dict[object, str] = dict(Attempt.State.choices)  # looked up by a row's cell
 
 
 def _safe_text(value: str) -> str:

@@ -1,7 +1,9 @@
 """The catalogue and a course's page as each user may see them."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
+from accounts.models import User
 from courses.models import (
     Course,
     Module,
@@ -9,7 +11,7 @@ from courses.models import (
 from lms.errors import NotFound
 
 
-def courses_visible_to(*, user) -> QuerySet[Course]:
+def courses_visible_to(*, user: User | AnonymousUser) -> QuerySet[Course]:
     """Published courses, plus drafts the user teaches (staff see all)."""
     if user.is_authenticated and user.is_staff:
         return Course.objects.all()
@@ -19,7 +21,7 @@ def courses_visible_to(*, user) -> QuerySet[Course]:
     return published
 
 
-def course_detail(*, user, slug: str) -> Course:
+def course_detail(*, user: User | AnonymousUser, slug: str) -> Course:
     from quizzes.models import Quiz
 
     course = (

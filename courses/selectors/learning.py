@@ -1,7 +1,9 @@
 """A learner's own enrolments and progress."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 
+from accounts.models import User
 from courses.models import (
     Course,
     Enrolment,
@@ -12,7 +14,7 @@ from lms.errors import PermissionDenied
 from quizzes.selectors.review import modules_with_hidden_scores
 
 
-def enrolment_for(*, user, course: Course, lock: bool = False) -> Enrolment:
+def enrolment_for(*, user: User, course: Course, lock: bool = False) -> Enrolment:
     queryset = Enrolment.objects.select_for_update() if lock else Enrolment.objects
     try:
         return queryset.get(user=user, course=course)
@@ -20,7 +22,7 @@ def enrolment_for(*, user, course: Course, lock: bool = False) -> Enrolment:
         raise PermissionDenied("Enrol in this course first.", code="not_enrolled") from None
 
 
-def enrolment_of(*, user, course: Course) -> Enrolment | None:
+def enrolment_of(*, user: User | AnonymousUser, course: Course) -> Enrolment | None:
     if not user.is_authenticated:
         return None
     return Enrolment.objects.filter(user=user, course=course).first()
@@ -38,7 +40,7 @@ def lessons_read_ids(*, enrolment: Enrolment | None) -> set[int]:
 RESULT_HIDDEN = "result_hidden"
 
 
-def hide_unreviewed_results(*, user, rows: list[ModuleProgress]) -> list[ModuleProgress]:
+def hide_unreviewed_results(*, user: User, rows: list[ModuleProgress]) -> list[ModuleProgress]:
     """Blank the scores and pass/fail of modules whose quiz hides the score from `user` now.
 
     The progress read model holds the real figures (directors see them); a learner must not
@@ -62,7 +64,7 @@ def module_progress_by_module(*, enrolment: Enrolment | None) -> dict[int, Modul
     return {p.module_id: p for p in rows}
 
 
-def progress_of(*, user) -> list[Enrolment]:
+def progress_of(*, user: User) -> list[Enrolment]:
     """Every enrolment of the user with its modules' progress, for 'my progress'."""
     enrolments = list(
         Enrolment.objects.filter(user=user)

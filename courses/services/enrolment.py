@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from accounts.models import User
 from courses.models import (
     Course,
     Enrolment,
@@ -15,7 +16,7 @@ from lms.errors import ApplicationError, NotFound
 
 
 @transaction.atomic
-def enrolment_create(*, user, course: Course) -> tuple[Enrolment, bool]:
+def enrolment_create(*, user: User, course: Course) -> tuple[Enrolment, bool]:
     """Enrol `user` in `course`. Enrolling again returns the existing enrolment."""
     if not course.is_published:
         raise ApplicationError(
@@ -30,7 +31,7 @@ def enrolment_create(*, user, course: Course) -> tuple[Enrolment, bool]:
 
 
 @transaction.atomic
-def lesson_complete(*, user, lesson: Lesson) -> LessonProgress:
+def lesson_complete(*, user: User, lesson: Lesson) -> LessonProgress:
     """Mark a lesson read. Marking it again changes nothing."""
     module = lesson.module
     if not module.course.is_published:

@@ -31,12 +31,12 @@ class AttemptFacts(NamedTuple):
     id: int
 
 
-def _quiz_score(percents: list, method: str):
+def _quiz_score(percents: list[Decimal], method: str) -> Decimal | None:
     """The module's quiz score by the quiz's grading method, from graded attempts in order."""
     if not percents:
         return None
     if method == Quiz.GradingMethod.AVERAGE:
-        return sum(percents) / len(percents)
+        return sum(percents, Decimal(0)) / len(percents)
     if method == Quiz.GradingMethod.FIRST:
         return percents[0]
     if method == Quiz.GradingMethod.LAST:
@@ -85,7 +85,7 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
             .order_by()
         ):
             lessons_read[enrolment_id, module_id] = n
-    quizzes: dict[int, list[tuple[int, str, Decimal]]] = {module_id: [] for module_id in module_ids}
+    quizzes: dict[int, list[tuple[int, str, int]]] = {module_id: [] for module_id in module_ids}
     for quiz_id, module_id, method, pass_mark in Quiz.objects.filter(
         module_id__in=module_ids
     ).values_list("id", "module_id", "grading_method", "pass_mark_percent"):
@@ -94,12 +94,12 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
     user_ids = {e.user_id for e, _ in pairs}
     quiz_ids = [q[0] for qs in quizzes.values() for q in qs]
     if quiz_ids:  # a module of lessons only has no attempts to read
-        for user_id, quiz_id, *facts in (
+        for row in (
             Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=quiz_ids)
             .values_list("user_id", "quiz_id", "state", "percent", "passed", "submitted_at", "id")
             .order_by("number")
         ):
-            attempts.setdefault((user_id, quiz_id), []).append(AttemptFacts(*facts))
+            attempts.setdefault((row[0], row[1]), []).append(AttemptFacts(*row[2:]))
 
     now = timezone.now()
     for enrolment, module in pairs:
@@ -128,13 +128,15 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
     return progress
 
 
-def _progress_rows_locked(pairs) -> dict[tuple[int, int], ModuleProgress]:
+def _progress_rows_locked(
+    pairs: list[tuple[Enrolment, Module]],
+) -> dict[tuple[int, int], ModuleProgress]:
     """The pairs' progress rows, locked in id order; rows missing (a module added after
     enrolment) are created first."""
 
     enrolment_ids, module_ids = {e.pk for e, _ in pairs}, {m.pk for _, m in pairs}
 
-    def locked():
+    def locked() -> dict[tuple[int, int], ModuleProgress]:
         return {
             (p.enrolment_id, p.module_id): p
             for p in ModuleProgress.objects.select_for_update()
@@ -154,13 +156,23 @@ def _progress_rows_locked(pairs) -> dict[tuple[int, int], ModuleProgress]:
     return rows
 
 
-def _progress_recompute(progress: ModuleProgress, *, lessons_total, lessons_read, quizzes, now):
+def _progress_recompute(
+    progress: ModuleProgress,
+    *,
+    lessons_total: int,
+    lessons_read: int,
+    quizzes: list[tuple[str, int, list[AttemptFacts]]],
+    now: datetime,
+) -> None:
     """Set one progress row's fields from its module's lessons and quizzes.
 
     `quizzes`: (grading method, pass mark, the learner's attempts in order) per quiz.
     """
     all_quizzes_passed, any_quiz_failed = True, False
-    scores, attempts_count, best, last_graded = [], 0, None, None
+    scores: list[Decimal] = []
+    attempts_count = 0
+    best: Decimal | None = None
+    last_graded: AttemptFacts | None = None
     for grading_method, pass_mark_percent, learner_attempts in quizzes:
         graded = [a for a in learner_attempts if a.state == Attempt.State.GRADED]
         attempts_count += len(learner_attempts)
@@ -170,9 +182,11 @@ def _progress_recompute(progress: ModuleProgress, *, lessons_total, lessons_read
                 last_graded.id,
             ):
                 last_graded = a
-        score = _quiz_score([a.percent for a in graded], grading_method)
+        # Every graded attempt has its percent: the condition only narrows the type.
+        percents = [a.percent for a in graded if a.percent is not None]
+        score = _quiz_score(percents, grading_method)
         if graded:
-            top = max(a.percent for a in graded)
+            top = max(percents)
             best = top if best is None else max(best, top)
         if score is None or score < pass_mark_percent:
             all_quizzes_passed = False
@@ -192,7 +206,7 @@ def _progress_recompute(progress: ModuleProgress, *, lessons_total, lessons_read
 
     progress.lessons_read = lessons_read
     progress.attempts_count = attempts_count
-    progress.score_percent = round(sum(scores) / len(scores), 2) if scores else None
+    progress.score_percent = round(sum(scores, Decimal(0)) / len(scores), 2) if scores else None
     progress.best_score_percent = best
     progress.last_attempt_passed = last_graded.passed if last_graded is not None else None
     if status != ModuleProgress.Status.PASSED:

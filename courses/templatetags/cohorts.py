@@ -65,5 +65,5 @@ def sort_state(context, key: str) -> str:
 @register.simple_tag(takes_context=True)
 def page_url(context, number: int) -> str:
     query: QueryDict = context["request"].GET.copy()
-    query["page"] = number
+    query["page"] = str(number)
     return "?" + query.urlencode()

@@ -62,14 +62,9 @@ def answer_keys(question_ids: Iterable[int]) -> dict[int, list[AnswerKey]]:
             "question_id", "id", "fraction", "text", "match_text", "value_min", "value_max"
         )
     )
-    for question_id, *key in rows:
-        keys.setdefault(question_id, []).append(AnswerKey(*key))
+    for row in rows:
+        keys.setdefault(row[0], []).append(AnswerKey(*row[1:]))
     return keys
-
-
-def attempt_state(attempt_id: int) -> str | None:
-    """The attempt's state, or None when there is no such attempt (one query by key)."""
-    return Attempt.objects.filter(pk=attempt_id).values_list("state", flat=True).first()
 
 
 def attempts_stuck_in_submitted(*, older_than: datetime) -> list[int]:

@@ -2,7 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
 from quizzes.models import Quiz, QuizOverride
 
 
@@ -16,13 +20,13 @@ class QuizSettings:
     override: QuizOverride | None = None
 
 
-def quiz_settings_for(*, quiz: Quiz, user) -> QuizSettings:
+def quiz_settings_for(*, quiz: Quiz, user: User | AnonymousUser | None) -> QuizSettings:
     """The quiz's limits and dates for `user`, with their override applied (0 lifts a limit)."""
     override = None
     if user is not None and user.is_authenticated:
         override = QuizOverride.objects.filter(quiz=quiz, user=user).first()
 
-    def pick(name):
+    def pick(name: str) -> Any:  # a field of the quiz and override by name: getattr
         value = getattr(override, name, None) if override else None
         return getattr(quiz, name) if value is None else value
 

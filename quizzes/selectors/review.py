@@ -1,10 +1,15 @@
 """What a learner (or an instructor) may see of an attempt, as the review options allow."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from accounts.models import User
 from lms.errors import NotFound
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, Quiz
 from quizzes.scoring import AnswerKey, grade_response
@@ -25,7 +30,7 @@ class _Hidden:
 HIDDEN = _Hidden()
 
 
-def attempt_for_viewer(*, user, attempt_id: int) -> Attempt:
+def attempt_for_viewer(*, user: User | AnonymousUser, attempt_id: int) -> Attempt:
     """The attempt if `user` is its learner, an instructor of its course, or staff."""
     attempt = (
         Attempt.objects.select_related("quiz__module__course", "user").filter(pk=attempt_id).first()
@@ -55,7 +60,13 @@ ALL_REVIEW = ReviewFlags(correctness=True, score=True, feedback=True, right_answ
 NO_REVIEW = ReviewFlags()
 
 
-def review_flags(*, attempt: Attempt, user, now=None, closes_at=None) -> ReviewFlags:
+def review_flags(
+    *,
+    attempt: Attempt,
+    user: User | AnonymousUser,
+    now: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> ReviewFlags:
     """What `user` may see of this attempt now, item by item (the quiz's review options).
 
     Instructors and staff (checked by `attempt_for_viewer`) see everything; the learner sees
@@ -86,7 +97,9 @@ def review_flags(*, attempt: Attempt, user, now=None, closes_at=None) -> ReviewF
     )
 
 
-def modules_with_hidden_scores(*, user, module_ids, now=None) -> set[int]:
+def modules_with_hidden_scores(
+    *, user: User | AnonymousUser, module_ids: Iterable[int], now: datetime | None = None
+) -> set[int]:
     """Modules with a quiz whose review options hide the learner's score from them now."""
     now = now or timezone.now()
     hidden = set()
@@ -102,7 +115,9 @@ def modules_with_hidden_scores(*, user, module_ids, now=None) -> set[int]:
     return hidden
 
 
-def review_visible(*, attempt: Attempt, user, now=None) -> bool:
+def review_visible(
+    *, attempt: Attempt, user: User | AnonymousUser, now: datetime | None = None
+) -> bool:
     """May `user` see anything of the review of this attempt now?"""
     return review_flags(attempt=attempt, user=user, now=now).any
 
@@ -140,7 +155,7 @@ class QuestionView:
     text_html: str
     points: Decimal
     answered: bool
-    response: dict | None = None
+    response: dict[str, Any] | None = None  # the stored JSON, as `validate_response` made it
     choices: list[ChoiceView] = field(default_factory=list)
     prompts: list[PromptView] = field(default_factory=list)
     options: list[OptionView] = field(default_factory=list)
@@ -157,11 +172,13 @@ class QuestionView:
 
     @property
     def text(self) -> str:
-        return (self.response or {}).get("text", "")
+        text: str = (self.response or {}).get("text", "")
+        return text
 
     @property
     def value(self) -> str:
-        return (self.response or {}).get("value", "")
+        value: str = (self.response or {}).get("value", "")
+        return value
 
 
 @dataclass
@@ -181,7 +198,7 @@ class AttemptView:
         return self.flags.any
 
 
-def _answered(question_type: str, response: dict | None) -> bool:
+def _answered(question_type: str, response: dict[str, Any] | None) -> bool:
     if not response:
         return False
     if question_type in Question.CHOICE_TYPES:
@@ -205,6 +222,7 @@ def _correctness(item: AttemptQuestion, question_type: str) -> str:
 def _number_text(key: AnswerKey) -> str:
     if key.text:
         return key.text
+    assert key.value_min is not None and key.value_max is not None  # a numerical key: a range
     low, high = key.value_min.normalize(), key.value_max.normalize()
     return f"{low:f}" if low == high else f"{low:f} to {high:f}"
 
@@ -304,14 +322,20 @@ def _question_view(
     return view
 
 
-def attempt_view(*, attempt: Attempt, user, now=None) -> AttemptView:
+def attempt_view(
+    *, attempt: Attempt, user: User | AnonymousUser, now: datetime | None = None
+) -> AttemptView:
     """The attempt's questions in their frozen order, with review items only where allowed."""
     items = list(attempt.questions.select_related("question"))
     return attempt_view_of_items(attempt=attempt, items=items, user=user, now=now)
 
 
 def attempt_view_of_items(
-    *, attempt: Attempt, items: list[AttemptQuestion], user, now=None
+    *,
+    attempt: Attempt,
+    items: list[AttemptQuestion],
+    user: User | AnonymousUser,
+    now: datetime | None = None,
 ) -> AttemptView:
     """`attempt_view` of given items: also an unsaved attempt's, for the instructor's preview."""
     flags = review_flags(attempt=attempt, user=user, now=now)
@@ -365,7 +389,7 @@ class AttemptRow:
     passed: bool | None
 
 
-def attempts_of_learner(*, user, quiz: Quiz) -> list[AttemptRow]:
+def attempts_of_learner(*, user: User, quiz: Quiz) -> list[AttemptRow]:
     """The learner's attempts in order, each with its score only where review allows it."""
     closes_at = quiz_settings_for(quiz=quiz, user=user).closes_at
     rows = []

@@ -2,10 +2,11 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import User
 from quizzes.models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride
 
 
-def essays_awaiting_grading(*, user) -> QuerySet[AttemptQuestion]:
+def essays_awaiting_grading(*, user: User) -> QuerySet[AttemptQuestion]:
     """Answered essays with no score yet, in the courses `user` teaches, oldest first."""
     queryset = AttemptQuestion.objects.filter(
         attempt__state=Attempt.State.NEEDS_REVIEW,

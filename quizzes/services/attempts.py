@@ -1,17 +1,20 @@
 """Writes for attempts: start (questions drawn and frozen), answers, submit, overdue attempts."""
 
 import random
+from collections.abc import Mapping
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from courses.selectors.learning import enrolment_for
 from courses.services.progress import module_progress_refresh
 from lms.errors import ApplicationError, Conflict, NotFound
+from quizzes import sql as attempt_sql
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, Quiz
 from quizzes.selectors.quiz_settings import quiz_settings_for
 from quizzes.services.responses import validate_response
@@ -28,6 +31,7 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[tuple[Question, Decim
         if slot.question is not None:
             question = slot.question
         else:
+            assert slot.random_category is not None  # a slot holds a question or a category
             candidates = list(slot.random_category.questions.exclude(id__in=used).order_by("id"))
             if not candidates:
                 raise ApplicationError(
@@ -72,7 +76,9 @@ def freeze_layout(
     return [], []
 
 
-def attempt_deadline(*, started_at, time_limit_minutes, closes_at):
+def attempt_deadline(
+    *, started_at: datetime, time_limit_minutes: int | None, closes_at: datetime | None
+) -> datetime | None:
     deadline = started_at + timedelta(minutes=time_limit_minutes) if time_limit_minutes else None
     if closes_at and (deadline is None or closes_at < deadline):
         deadline = closes_at
@@ -80,7 +86,7 @@ def attempt_deadline(*, started_at, time_limit_minutes, closes_at):
 
 
 @transaction.atomic
-def attempt_start(*, user, quiz: Quiz) -> tuple[Attempt, bool]:
+def attempt_start(*, user: User, quiz: Quiz) -> tuple[Attempt, bool]:
     """Start an attempt, or resume the learner's open one. Questions and order freeze here.
 
     The learner's override (accommodation), if any, replaces the quiz's limits and dates.
@@ -117,7 +123,11 @@ def attempt_start(*, user, quiz: Quiz) -> tuple[Attempt, bool]:
             .order_by("-submitted_at")
             .first()
         )
-        available_at = last and last.submitted_at + timedelta(minutes=rules.delay_minutes)
+        available_at = (
+            last.submitted_at + timedelta(minutes=rules.delay_minutes)
+            if last is not None and last.submitted_at is not None  # submitted: it has a time
+            else None
+        )
         if available_at and now < available_at:
             raise ApplicationError(
                 f"You can start your next attempt at {available_at:%H:%M} UTC "
@@ -167,7 +177,7 @@ def attempt_questions_draw(*, attempt: Attempt) -> list[AttemptQuestion]:
     return items
 
 
-def _own_attempt(*, user, attempt_id: int, lock: bool = True) -> Attempt:
+def _own_attempt(*, user: User, attempt_id: int, lock: bool = True) -> Attempt:
     attempts = Attempt.objects.select_for_update() if lock else Attempt.objects
     attempt = attempts.filter(pk=attempt_id).first()
     if attempt is None or attempt.user_id != user.pk:
@@ -176,7 +186,7 @@ def _own_attempt(*, user, attempt_id: int, lock: bool = True) -> Attempt:
     return attempt
 
 
-def _check_answerable(attempt: Attempt, now) -> None:
+def _check_answerable(attempt: Attempt, now: datetime) -> None:
     if attempt.state != Attempt.State.IN_PROGRESS:
         raise Conflict(
             "This attempt has been submitted; answers can no longer change.", code="attempt_closed"
@@ -188,14 +198,18 @@ def _check_answerable(attempt: Attempt, now) -> None:
         )
 
 
-def _store_response(item: AttemptQuestion, response, now) -> None:
+def _store_response(
+    item: AttemptQuestion, response: dict[str, object] | None, now: datetime
+) -> None:
     item.response = response
     item.responded_at = now
     item.save(update_fields=["response", "responded_at"])
 
 
 @transaction.atomic
-def attempt_save_response(*, user, attempt_id: int, question_id: int, response) -> AttemptQuestion:
+def attempt_save_response(
+    *, user: User, attempt_id: int, question_id: int, response: object
+) -> AttemptQuestion:
     """Save one answer while the attempt is open. `None` clears it."""
     attempt = _own_attempt(user=user, attempt_id=attempt_id)
     now = timezone.now()
@@ -208,11 +222,13 @@ def attempt_save_response(*, user, attempt_id: int, question_id: int, response) 
     return item
 
 
-def attempt_submit(*, user, attempt_id: int, responses: dict[int, object] | None = None) -> None:
+def attempt_submit(
+    *, user: User, attempt_id: int, responses: Mapping[int, object] | None = None
+) -> None:
     """Submit an attempt, optionally saving final answers first; grading runs in a worker.
 
     All final answers are checked before any is stored: a bad one leaves the attempt as it
-    was. The submit itself is one conditional UPDATE (`_submit_if_open`): of two racing
+    was. The submit itself is one conditional UPDATE (`quizzes.sql`): of two racing
     submits only one matches, and the end of a timed quiz, a whole cohort at once, costs one
     statement per learner. With final answers, storing them and submitting are one
     transaction, under the lock.
@@ -221,23 +237,22 @@ def attempt_submit(*, user, attempt_id: int, responses: dict[int, object] | None
     with transaction.atomic() if responses else nullcontext():
         if responses:
             _final_responses_store(user=user, attempt_id=attempt_id, responses=responses, now=now)
-        if not _submit_if_open(attempt_id=attempt_id, user_id=user.pk, now=now):
+        submitted = attempt_sql.attempt_submit_if_open(
+            attempt_id=attempt_id,
+            user_id=user.pk,
+            now=now,
+            deadline_not_before=now - DEADLINE_GRACE,
+        )
+        if not submitted:
             # Nothing matched: say why. Someone else's attempt is reported as missing.
             _check_answerable(_own_attempt(user=user, attempt_id=attempt_id, lock=False), now)
             raise Conflict("This attempt can no longer be submitted.", code="attempt_closed")
         enqueue(GRADE_ATTEMPT, attempt_id)
 
 
-def _submit_if_open(*, attempt_id: int, user_id: int, now: datetime) -> bool:
-    """Submit the learner's attempt if it is open and within its deadline and grace."""
-    in_time = Q(deadline__isnull=True) | Q(deadline__gte=now - DEADLINE_GRACE)
-    submitted = Attempt.objects.filter(
-        in_time, pk=attempt_id, user_id=user_id, state=Attempt.State.IN_PROGRESS
-    ).update(state=Attempt.State.SUBMITTED, submitted_at=now, submitted_by_system=False)
-    return submitted == 1
-
-
-def _final_responses_store(*, user, attempt_id: int, responses: dict[int, object], now) -> None:
+def _final_responses_store(
+    *, user: User, attempt_id: int, responses: Mapping[int, object], now: datetime
+) -> None:
     attempt = _own_attempt(user=user, attempt_id=attempt_id)
     _check_answerable(attempt, now)
     items = {i.question_id: i for i in attempt.questions.select_related("question")}
@@ -258,7 +273,7 @@ def _final_responses_store(*, user, attempt_id: int, responses: dict[int, object
 
 
 @transaction.atomic
-def attempts_submit_overdue(*, now=None) -> int:
+def attempts_submit_overdue(*, now: datetime | None = None) -> int:
     """Submit, with the answers saved so far, every open attempt past its deadline and grace."""
     now = now or timezone.now()
     overdue = list(

@@ -1,10 +1,13 @@
 """Authoring: quizzes, their settings and feedback bands, questions of every type, slots."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 
+from accounts.models import User
+from courses.models import Module
 from lms.errors import ApplicationError, NotFound
 from quizzes.models import Choice, FeedbackBand, Question, QuestionCategory, Quiz, QuizSlot
 from quizzes.selectors.access import require_instructor
@@ -28,12 +31,12 @@ QUIZ_SETTINGS = (
 )
 
 
-def _invalid(message: str, **details) -> ApplicationError:
+def _invalid(message: str, **details: object) -> ApplicationError:
     return ApplicationError(message, code="invalid_question", details=details)
 
 
 @transaction.atomic
-def quiz_create(*, actor, module, title: str) -> Quiz:
+def quiz_create(*, actor: User, module: Module, title: str) -> Quiz:
     quiz = Quiz(module=module, title=title)
     require_instructor(user=actor, quiz=quiz)
     quiz.full_clean()
@@ -42,7 +45,7 @@ def quiz_create(*, actor, module, title: str) -> Quiz:
 
 
 @transaction.atomic
-def quiz_settings_update(*, actor, quiz: Quiz, **settings) -> Quiz:
+def quiz_settings_update(*, actor: User, quiz: Quiz, **settings: object) -> Quiz:
     """Change any of `QUIZ_SETTINGS`; the model's validation decides what is allowed."""
     require_instructor(user=actor, quiz=quiz)
     unknown = set(settings) - set(QUIZ_SETTINGS)
@@ -57,7 +60,7 @@ def quiz_settings_update(*, actor, quiz: Quiz, **settings) -> Quiz:
 
 
 @transaction.atomic
-def quiz_feedback_bands_set(*, actor, quiz: Quiz, bands: list[tuple[Decimal, str]]) -> None:
+def quiz_feedback_bands_set(*, actor: User, quiz: Quiz, bands: list[tuple[Decimal, str]]) -> None:
     """Replace the quiz's overall feedback: (lowest percent, text) per band."""
     require_instructor(user=actor, quiz=quiz)
     lows = [Decimal(low) for low, _ in bands]
@@ -72,8 +75,11 @@ def quiz_feedback_bands_set(*, actor, quiz: Quiz, bands: list[tuple[Decimal, str
     FeedbackBand.objects.bulk_create(rows)
 
 
-def _check_answers(question_type: str, answers: list[dict]) -> list[dict]:
-    """Answers of a question, checked for its type. Each is a dict of `Choice` fields."""
+def _check_answers(question_type: str, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Answers of a question, checked for its type. Each is a dict of `Choice` fields.
+
+    (Values as the form or the API's JSON gave them: `Any` until checked here.)
+    """
     T = Question.Type
     fractions = [Decimal(str(a.get("fraction", 0))) for a in answers]
     if any(not Decimal("-1") <= f <= 1 for f in fractions):
@@ -118,7 +124,7 @@ def _check_answers(question_type: str, answers: list[dict]) -> list[dict]:
 ANSWER_FIELDS = ("text", "match_text", "value_min", "value_max", "fraction", "feedback")
 
 
-def _write_answers(question: Question, answers: list[dict]) -> None:
+def _write_answers(question: Question, answers: list[dict[str, Any]]) -> None:
     existing = list(question.choices.order_by("position"))
     # Rows keep their ids where they can, so attempts that froze them still find them.
     for position, data in enumerate(answers, start=1):
@@ -135,7 +141,7 @@ def _write_answers(question: Question, answers: list[dict]) -> None:
     Choice.objects.filter(pk__in=[c.pk for c in existing[len(answers) :]]).delete()
 
 
-def _question_fields(question: Question, fields: dict) -> None:
+def _question_fields(question: Question, fields: dict[str, object]) -> None:
     for name in ("name", "text", "general_feedback", "default_points", "case_sensitive"):
         if name in fields:
             setattr(question, name, fields[name])
@@ -146,7 +152,13 @@ def _question_fields(question: Question, fields: dict) -> None:
 
 @transaction.atomic
 def question_create(
-    *, actor, quiz: Quiz, type: str, answers: list[dict], points=None, **fields
+    *,
+    actor: User,
+    quiz: Quiz,
+    type: str,
+    answers: list[dict[str, Any]],
+    points: Decimal | None = None,
+    **fields: object,
 ) -> Question:
     """A new question in the course's bank (the module's category), added to the quiz's end."""
     require_instructor(user=actor, quiz=quiz)
@@ -166,7 +178,14 @@ def question_create(
 
 
 @transaction.atomic
-def question_update(*, actor, quiz: Quiz, question: Question, answers: list[dict], **fields):
+def question_update(
+    *,
+    actor: User,
+    quiz: Quiz,
+    question: Question,
+    answers: list[dict[str, Any]],
+    **fields: object,
+) -> Question:
     require_instructor(user=actor, quiz=quiz)
     if not quiz.slots.filter(question=question).exists():
         raise NotFound("That question is not in this quiz.")
@@ -178,7 +197,7 @@ def question_update(*, actor, quiz: Quiz, question: Question, answers: list[dict
 
 
 @transaction.atomic
-def quiz_slot_remove(*, actor, quiz: Quiz, slot_id: int) -> None:
+def quiz_slot_remove(*, actor: User, quiz: Quiz, slot_id: int) -> None:
     """Take a question out of the quiz (it stays in the bank; attempts keep their copy)."""
     require_instructor(user=actor, quiz=quiz)
     slot = quiz.slots.select_for_update().filter(pk=slot_id).first()
@@ -192,7 +211,7 @@ def quiz_slot_remove(*, actor, quiz: Quiz, slot_id: int) -> None:
 
 
 @transaction.atomic
-def quiz_slot_move(*, actor, quiz: Quiz, slot_id: int, offset: int) -> None:
+def quiz_slot_move(*, actor: User, quiz: Quiz, slot_id: int, offset: int) -> None:
     """Move a question up (-1) or down (+1) in the quiz."""
     require_instructor(user=actor, quiz=quiz)
     slots = list(quiz.slots.select_for_update().order_by("position"))

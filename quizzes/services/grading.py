@@ -2,20 +2,23 @@
 
 import json
 import logging
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from courses.models import Enrolment
 from courses.services.progress import modules_progress_refresh
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from lms.updates import save_grouped, update_grouped
+from quizzes import sql as attempt_sql
 from quizzes.models import Attempt, AttemptQuestion, Question
 from quizzes.scoring import AnswerKey, grade_response, parse_number
 from quizzes.selectors.access import is_course_instructor
-from quizzes.selectors.grading import GradingItem, answer_keys, attempt_state, items_to_grade
+from quizzes.selectors.grading import GradingItem, answer_keys, items_to_grade
 from quizzes.services.responses import MAX_ESSAY
 
 logger = logging.getLogger(__name__)
@@ -27,8 +30,15 @@ GRADING_BATCH = 50
 
 ATTEMPT_GRADE_FIELDS = ["score", "max_score", "percent", "passed", "state", "graded_at"]
 
+# (score, fraction) of one question: (None, None) when an instructor scores it.
+ItemScore = tuple[Decimal | None, Decimal | None]
+# What a question's score depends on: (question id, points, options JSON, response JSON).
+AnswerSeen = tuple[int, Decimal, str, str | None]
 
-def _item_score(item: GradingItem, keys: dict[int, list[AnswerKey]], seen: dict[tuple, tuple]):
+
+def _item_score(
+    item: GradingItem, keys: dict[int, list[AnswerKey]], seen: dict[AnswerSeen, ItemScore]
+) -> ItemScore:
     """(score, fraction) of one question; (None, None) for a description or an answered essay
     (an instructor scores it).
 
@@ -43,7 +53,7 @@ def _item_score(item: GradingItem, keys: dict[int, list[AnswerKey]], seen: dict[
     return seen[answer]
 
 
-def _answer_score(item: GradingItem, keys: dict[int, list[AnswerKey]]):
+def _answer_score(item: GradingItem, keys: dict[int, list[AnswerKey]]) -> ItemScore:
     response = json.loads(item.response_json) if item.response_json is not None else None
     if item.type == Question.Type.ESSAY:
         if (response or {}).get("text", "").strip():
@@ -60,7 +70,9 @@ def _answer_score(item: GradingItem, keys: dict[int, list[AnswerKey]]):
     return (result.score, result.fraction) if result else (None, None)
 
 
-def _attempt_totals(attempt: Attempt, scored: list[tuple[Decimal | None, Decimal]], now) -> None:
+def _attempt_totals(
+    attempt: Attempt, scored: list[tuple[Decimal | None, Decimal]], now: datetime
+) -> None:
     """Total, percent, pass or fail from (score, points) per question; the attempt is graded."""
     total = sum((score or Decimal("0") for score, _ in scored), Decimal("0"))
     max_total = sum((points for _, points in scored), Decimal("0"))
@@ -112,7 +124,10 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
     keys = answer_keys({i.question_id for rows in items.values() for i in rows})
 
     now = timezone.now()
-    done, scored_items, scores, seen = [], [], [], {}
+    done: list[Attempt] = []
+    scored_items: list[GradingItem] = []
+    scores: list[ItemScore] = []
+    seen: dict[AnswerSeen, ItemScore] = {}
     for attempt in attempts:
         try:
             scored = [_item_score(item, keys, seen) for item in items[attempt.pk]]
@@ -133,13 +148,14 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
         AttemptQuestion,
         ["score", "fraction"],
         ((item.id, score) for item, score in zip(scored_items, scores, strict=True)),
+        where=Q(attempt_id__in=[a.pk for a in done]),  # every question of these attempts
     )
     save_grouped(done, ATTEMPT_GRADE_FIELDS)
     _progress_after_grading([a for a in done if a.state == Attempt.State.GRADED])
     return {a.pk for a in done}
 
 
-def _locked_for_grading(*, skip_locked: bool = False):
+def _locked_for_grading(*, skip_locked: bool = False) -> QuerySet[Attempt]:
     # Only the attempt rows are locked: a join would also lock the quiz and module, and every
     # worker grading that quiz would queue behind the first.
     return Attempt.objects.select_for_update(of=("self",), skip_locked=skip_locked).select_related(
@@ -181,7 +197,7 @@ def attempts_grade_waiting(*, attempt_id: int, limit: int = GRADING_BATCH) -> No
     worker's pass holds it, waits for that pass (`attempt_grade`). No task ends before its
     own attempt is graded.
     """
-    if attempt_state(attempt_id) != Attempt.State.SUBMITTED:
+    if attempt_sql.attempt_state(attempt_id) != Attempt.State.SUBMITTED:
         return  # graded by an earlier pass (or by hand, or gone): the common case under load
     try:
         with transaction.atomic():
@@ -204,7 +220,7 @@ def attempts_grade_waiting(*, attempt_id: int, limit: int = GRADING_BATCH) -> No
 
 @transaction.atomic
 def attempt_question_grade(
-    *, grader, attempt_id: int, question_id: int, score, comment: str = ""
+    *, grader: User, attempt_id: int, question_id: int, score: object, comment: str = ""
 ) -> Attempt:
     """An instructor scores one essay and comments on it.
 

@@ -1,7 +1,10 @@
 """Overrides (accommodations): one learner's own time limit, attempts or dates."""
 
+from datetime import datetime
+
 from django.db import transaction
 
+from accounts.models import User
 from courses.models import Enrolment
 from lms.errors import ApplicationError, NotFound
 from quizzes.models import Attempt, Quiz, QuizOverride
@@ -13,13 +16,13 @@ from quizzes.services.attempts import attempt_deadline
 @transaction.atomic
 def quiz_override_set(
     *,
-    actor,
+    actor: User,
     quiz: Quiz,
-    user,
+    user: User,
     time_limit_minutes: int | None = None,
     attempts_allowed: int | None = None,
-    opens_at=None,
-    closes_at=None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
 ) -> QuizOverride:
     """Give one learner their own time limit, attempts or dates (0 lifts a limit).
 
@@ -57,7 +60,7 @@ def quiz_override_set(
     return override
 
 
-def _open_attempt_deadline_refresh(*, quiz: Quiz, user) -> None:
+def _open_attempt_deadline_refresh(*, quiz: Quiz, user: User) -> None:
     open_attempt = (
         Attempt.objects.select_for_update()
         .filter(quiz=quiz, user=user, state=Attempt.State.IN_PROGRESS)
@@ -74,9 +77,10 @@ def _open_attempt_deadline_refresh(*, quiz: Quiz, user) -> None:
 
 
 @transaction.atomic
-def quiz_override_delete(*, actor, override_id: int) -> None:
-    override = QuizOverride.objects.select_related("quiz__module__course").filter(pk=override_id)
-    override = override.first()
+def quiz_override_delete(*, actor: User, override_id: int) -> None:
+    override = (
+        QuizOverride.objects.select_related("quiz__module__course").filter(pk=override_id).first()
+    )
     if override is None:
         raise NotFound("No such override.")
     require_instructor(user=actor, quiz=override.quiz)

@@ -10,7 +10,7 @@ MAX_SHORT_ANSWER = 500
 MAX_ESSAY = 20_000
 
 
-RESPONSE_SHAPES = {
+RESPONSE_SHAPES: dict[str, str] = {
     Question.Type.SINGLE_CHOICE: '{"choice_ids": [id]}',
     Question.Type.MULTIPLE_RESPONSE: '{"choice_ids": [id, ...]}',
     Question.Type.TRUE_FALSE: '{"choice_ids": [id]}',
@@ -21,7 +21,7 @@ RESPONSE_SHAPES = {
 }
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -34,7 +34,7 @@ def _bad_shape(item: AttemptQuestion, message: str | None = None) -> Application
     )
 
 
-def _validate_choices(item: AttemptQuestion, response) -> dict:
+def _validate_choices(item: AttemptQuestion, response: object) -> dict[str, object]:
     if not isinstance(response, dict) or set(response) != {"choice_ids"}:
         raise _bad_shape(item)
     ids = response["choice_ids"]
@@ -53,7 +53,7 @@ def _validate_choices(item: AttemptQuestion, response) -> dict:
     return {"choice_ids": ids}
 
 
-def _validate_text(item: AttemptQuestion, response, limit: int) -> dict:
+def _validate_text(item: AttemptQuestion, response: object, limit: int) -> dict[str, object]:
     if not isinstance(response, dict) or set(response) != {"text"}:
         raise _bad_shape(item)
     text = response["text"]
@@ -68,7 +68,7 @@ def _validate_text(item: AttemptQuestion, response, limit: int) -> dict:
     return {"text": text}
 
 
-def _validate_number(item: AttemptQuestion, response) -> dict:
+def _validate_number(item: AttemptQuestion, response: object) -> dict[str, object]:
     if not isinstance(response, dict) or set(response) != {"value"}:
         raise _bad_shape(item)
     number = parse_number(response["value"])
@@ -81,7 +81,7 @@ def _validate_number(item: AttemptQuestion, response) -> dict:
     return {"value": str(number)}
 
 
-def _validate_matches(item: AttemptQuestion, response) -> dict:
+def _validate_matches(item: AttemptQuestion, response: object) -> dict[str, object]:
     if not isinstance(response, dict) or set(response) != {"matches"}:
         raise _bad_shape(item)
     matches = response["matches"]
@@ -105,7 +105,7 @@ def _validate_matches(item: AttemptQuestion, response) -> dict:
     return {"matches": {str(p): o for p, o in pairs.items()}}
 
 
-def validate_response(item: AttemptQuestion, response) -> dict:
+def validate_response(item: AttemptQuestion, response: object) -> dict[str, object]:
     """A response in canonical form for the item's type, or a clear error."""
     question_type = item.question.type
     if question_type in Question.CHOICE_TYPES:

@@ -56,7 +56,7 @@ def walk(learner, quiz) -> list[tuple[str, str]]:
         if kind == "description":
             continue
         if kind in ("single_choice", "true_false", "multiple_response"):
-            body = {"choice_ids": [question["choices"][0]["id"]]}
+            body: dict[str, object] = {"choice_ids": [question["choices"][0]["id"]]}
             form = {f"q{qid}": str(question["choices"][-1]["id"])}
         elif kind == "matching":
             body = {"matches": {str(p["id"]): 1 for p in question["prompts"]}}

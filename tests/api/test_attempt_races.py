@@ -123,7 +123,7 @@ def test_a_double_submit_is_accepted_once_and_grades_once(learner, quiz, sent):
     # The message delivered twice (or the sweeper's re-enqueue meeting the first): two workers
     # grade at once, by the task's batch pass and by the single one; one does the work, the
     # other finds it done or waits for it.
-    graded = []
+    graded: list[int] = []
 
     def recording(attempts):
         graded.extend(a.pk for a in attempts)

@@ -98,6 +98,7 @@ def test_each_type_is_shown_with_its_own_fields_and_no_key(
 def test_a_saved_answer_of_each_type_comes_back_on_reload(learner_api, started, kind):
     item = item_of(started, kind)
     answer = right_response(item)
+    assert answer is not None
 
     saved = learner_api.put(url(started, item), answer, format="json")
 

@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from courses.models import Cohort, CohortExport, Enrolment, ModuleDueDate
 from courses.services.enrolment import lesson_complete
@@ -246,10 +246,10 @@ def test_a_director_creates_a_cohort_adds_learners_and_sets_due_dates(
     # A roster with mistakes: previewed line by line, nothing saved, no way to confirm.
     page.get_by_label("Roster (CSV)").set_input_files(
         files=[
-            {
-                "name": "nurse-managers.csv",
-                "mimeType": "text/csv",
-                "buffer": (
+            FilePayload(
+                name="nurse-managers.csv",
+                mimeType="text/csv",
+                buffer=(
                     "email,full_name\n"
                     "priya.menon@hospital.example.org,\n"
                     "tomas.lindgren@hospital.example.org,Tomás Lindgren\n"
@@ -257,7 +257,7 @@ def test_a_director_creates_a_cohort_adds_learners_and_sets_due_dates(
                     "noor.haddad@hospital.example.org,Noor Haddad\n"
                     "wen.li@hospital,Wen Li\n"
                 ).encode(),
-            }
+            )
         ]
     )
     page.get_by_role("button", name="Preview the roster").click()
@@ -276,16 +276,16 @@ def test_a_director_creates_a_cohort_adds_learners_and_sets_due_dates(
     page.get_by_role("link", name="Upload a corrected file").click()
     page.get_by_label("Roster (CSV)").set_input_files(
         files=[
-            {
-                "name": "nurse-managers.csv",
-                "mimeType": "text/csv",
-                "buffer": (
+            FilePayload(
+                name="nurse-managers.csv",
+                mimeType="text/csv",
+                buffer=(
                     "email,full_name\n"
                     "priya.menon@hospital.example.org,\n"
                     "tomas.lindgren@hospital.example.org,Tomás Lindgren\n"
                     "noor.haddad@hospital.example.org,Noor Haddad\n"
                 ).encode(),
-            }
+            )
         ]
     )
     page.get_by_role("button", name="Preview the roster").click()

@@ -41,9 +41,11 @@ def page_images(page) -> list[tuple[Image.Image, bool]]:
 def branding_image_sizes(page, certificate) -> list[tuple[int, int]]:
     """The sizes of the images on the page other than the certificate's QR code, which must
     be there exactly once (known by its size)."""
-    qr_size = segno.make(verify_url(certificate.code), error="m").symbol_size(
+    width, height = segno.make(verify_url(certificate.code), error="m").symbol_size(
         scale=QR_SCALE, border=0
     )
+    assert isinstance(width, int) and isinstance(height, int)  # a whole scale: whole pixels
+    qr_size = (width, height)
     sizes = sorted(image.size for image, _ in page_images(page))
     sizes.remove(qr_size)
     assert qr_size not in sizes

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.cache import cache
+from django.http import StreamingHttpResponse
 from rest_framework.test import APIClient
 
 from certificates.models import Certificate, CertificateBatch, CreditClaim
@@ -48,7 +49,9 @@ def refused(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def ready(completed) -> Certificate:
-    return certificate_issue(enrolment_id=completed.id)
+    certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
+    return certificate
 
 
 # --- credit claims ----------------------------------------------------------------------------
@@ -309,11 +312,13 @@ def test_the_cohort_zip_holds_every_ready_certificate_and_a_manifest(
     director, staff, cohort, cohort_member, other_learner, course
 ):
     ready = certificate_issue(enrolment_id=cohort_member.id)
+    assert ready is not None
     revoked_enrolment = complete(enrol(other_learner, course))
     revoked_enrolment.cohort = cohort
     revoked_enrolment.save(update_fields=["cohort"])
     CreditClaim.objects.create(enrolment=revoked_enrolment, credits="1")
     revoked = certificate_issue(enrolment_id=revoked_enrolment.id)
+    assert revoked is not None
     certificate_revoke(certificate_id=revoked.id, reason="Issued in error.", actor=staff)
 
     response = api_client_for(director).get(f"/api/v1/cohorts/{cohort.id}/certificates.zip")
@@ -323,7 +328,8 @@ def test_the_cohort_zip_holds_every_ready_certificate_and_a_manifest(
     assert response["Content-Disposition"] == (
         'attachment; filename="certificates-pgy-1-residents-2026.zip"'
     )
-    body = b"".join(response.streaming_content)
+    assert isinstance(response, StreamingHttpResponse)
+    body = response.getvalue()
     assert int(response["Content-Length"]) == len(body)
     archive = zipfile.ZipFile(io.BytesIO(body))
     assert archive.namelist() == [f"alex-rivera-{ready.code}.pdf", "manifest.csv"]

@@ -113,6 +113,7 @@ def test_an_issue_job_certifies_every_claimed_completion_and_counts(cohort, dire
     batch = certificate_batch_create(user=director, cohort=cohort, kind="issue")
 
     done = certificate_batch_run(batch_id=batch.id)
+    assert done is not None
 
     assert (done.status, done.total, done.succeeded, done.failed) == ("done", 2, 2, 0)
     assert (done.percent, done.started_at is not None, done.finished_at is not None) == (
@@ -136,6 +137,7 @@ def test_a_failed_item_is_counted_and_the_job_carries_on(cohort, director, membe
 
     with mock.patch("certificates.services.render_certificate", side_effect=flaky):
         done = certificate_batch_run(batch_id=batch.id)
+        assert done is not None
 
     assert (done.status, done.total, done.succeeded, done.failed) == ("done", 3, 2, 1)
     assert done.last_error == "RuntimeError: font cache exploded"
@@ -150,11 +152,13 @@ def test_a_rerender_job_renders_ready_certificates_again_keeping_their_codes(
     cohort, staff, members
 ):
     first = certificate_issue(enrolment_id=members["ready"].id)
+    assert first is not None
     branding = CertificateBranding(course=cohort.course, signatory_name="Eleanor Whitaker, MD")
     branding.save()
     batch = certificate_batch_create(user=staff, cohort=cohort, kind="rerender")
 
     done = certificate_batch_run(batch_id=batch.id)
+    assert done is not None
 
     assert (done.status, done.total, done.succeeded) == ("done", 1, 1)
     again = Certificate.objects.get(pk=first.pk)
@@ -171,6 +175,7 @@ def test_running_a_finished_job_again_changes_nothing(cohort, director, members)
     before = list(Certificate.objects.order_by("id").values_list("id", "sha256", "rendered_at"))
 
     again = certificate_batch_run(batch_id=batch.id)
+    assert again is not None
 
     assert again.status == "done"
     assert (
@@ -184,5 +189,6 @@ def test_a_redelivered_running_job_starts_over_and_finishes(cohort, director, me
     CertificateBatch.objects.filter(pk=batch.pk).update(status="running", total=3, succeeded=1)
 
     done = certificate_batch_run(batch_id=batch.id)
+    assert done is not None
 
     assert (done.status, done.total, done.succeeded, done.failed) == ("done", 3, 3, 0)

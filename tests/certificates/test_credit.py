@@ -150,6 +150,7 @@ def test_completing_a_course_without_credit_issues_straight_away(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         certificate = certificate_request(enrolment=enrolment)
+        assert certificate is not None
 
     assert (certificate.status, certificate.credits_claimed) == (Certificate.Status.PENDING, None)
     assert sent_tasks(callbacks) == [(ISSUE_CERTIFICATE, (enrolment.id,))]

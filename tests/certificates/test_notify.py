@@ -18,6 +18,7 @@ NOTIFY = "tasks.certificates.notify_certificate_ready"
 def test_rendering_enqueues_the_e_mail_on_commit(completed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         certificate = certificate_issue(enrolment_id=completed.id)
+        assert certificate is not None
 
     assert sent_tasks(callbacks) == [(NOTIFY, (certificate.id,))]
     assert mail.outbox == []  # the worker sends it, not the render
@@ -25,6 +26,7 @@ def test_rendering_enqueues_the_e_mail_on_commit(completed, django_capture_on_co
 
 def test_the_e_mail_names_the_course_and_carries_the_verify_link(completed):
     certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
 
     assert notify_certificate_ready.run(certificate.id) is None
 
@@ -42,6 +44,7 @@ def test_the_e_mail_names_the_course_and_carries_the_verify_link(completed):
 
 def test_the_e_mail_goes_once_however_often_the_task_runs(completed):
     certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
 
     assert certificate_notify(certificate_id=certificate.id) is True
     assert certificate_notify(certificate_id=certificate.id) is False
@@ -64,6 +67,7 @@ def test_no_e_mail_for_a_certificate_that_is_not_ready(completed):
 
 def test_a_mail_server_failure_leaves_the_certificate_unnotified_for_the_retry(completed):
     certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
 
     with (
         mock.patch("certificates.services.send_mail", side_effect=OSError("SMTP refused")),

@@ -32,7 +32,9 @@ def client_for(user) -> Client:
 
 @pytest.fixture
 def ready(completed) -> Certificate:
-    return certificate_issue(enrolment_id=completed.id)
+    certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
+    return certificate
 
 
 def _text(response) -> str:

@@ -9,6 +9,7 @@ import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import BytesIO
+from typing import cast
 
 import pytest
 import weasyprint
@@ -17,8 +18,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
+from django.utils.datastructures import MultiValueDict
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from certificates.models import (
     CODE_ALPHABET,
@@ -68,6 +71,7 @@ def _issued(user, course) -> Certificate:
     )
     CreditClaim.objects.create(enrolment=enrolment, credits=Decimal("1.75"))
     certificate = certificate_issue(enrolment_id=enrolment.id)
+    assert certificate is not None
     assert certificate.status == Certificate.Status.READY
     return certificate
 
@@ -151,8 +155,12 @@ def test_certificate_states_the_credit_claimed_with_its_type(learner, course):
 def _font_names(certificate: Certificate) -> set[str]:
     """The fonts the page uses, without their subset prefixes (ABCDEF+Name)."""
     page = _pdf_reader(certificate).pages[0]
-    fonts = page["/Resources"]["/Font"]
-    names = (str(fonts[key].get_object()["/BaseFont"]) for key in fonts)
+    resources = page["/Resources"]
+    assert isinstance(resources, DictionaryObject)
+    fonts = resources["/Font"]
+    assert isinstance(fonts, DictionaryObject)
+    # Each entry of /Font is a font dictionary.
+    names = (str(cast(DictionaryObject, fonts[key].get_object())["/BaseFont"]) for key in fonts)
     return {name.split("+", 1)[-1].replace("-", "") for name in names}
 
 
@@ -249,8 +257,16 @@ def test_wide_characters_count_double():
 # --- an archival, accessible PDF -----------------------------------------------------------
 
 
+def _root(reader: PdfReader) -> DictionaryObject:
+    root = reader.trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
+    return root
+
+
 def _xmp(reader: PdfReader) -> str:
-    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    metadata = _root(reader)["/Metadata"].get_object()
+    assert isinstance(metadata, StreamObject)
+    return metadata.get_data().decode("utf-8")
 
 
 def test_certificate_is_pdf_a_3b_by_its_xmp_metadata(learner, course):
@@ -258,9 +274,12 @@ def test_certificate_is_pdf_a_3b_by_its_xmp_metadata(learner, course):
 
     xmp = _xmp(reader)
     part = re.search(r"pdfaid:part(?:>|=\")(\d)", xmp)
+    assert part is not None
     conformance = re.search(r"pdfaid:conformance(?:>|=\")([A-Z])", xmp)
+    assert conformance is not None
     assert (part.group(1), conformance.group(1)) == ("3", "B")
-    intents = reader.trailer["/Root"]["/OutputIntents"]
+    intents = _root(reader)["/OutputIntents"]
+    assert isinstance(intents, ArrayObject)
     assert [str(i.get_object()["/S"]) for i in intents] == ["/GTS_PDFA1"]
 
 
@@ -268,22 +287,25 @@ def test_certificate_metadata_states_title_author_subject_and_language(learner, 
     certificate = _issued(learner, course)
     reader = _pdf_reader(certificate)
 
+    assert reader.metadata is not None
     assert reader.metadata.title == "Certificate of completion: Leading Interprofessional Rounds"
     assert reader.metadata.author == "Northfield Academic Medical Center"
     assert reader.metadata.subject == (
         "Certificate of completion of Leading Interprofessional Rounds for Alex Rivera, "
         f"number {certificate.number}"
     )
-    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert _root(reader)["/Lang"] == "en"
     xmp = _xmp(reader)
     assert "Certificate of completion: Leading Interprofessional Rounds" in xmp  # dc:title
     assert "Northfield Academic Medical Center" in xmp  # dc:creator
 
 
 def test_certificate_is_tagged_for_accessibility(learner, course):
-    root = _pdf_reader(_issued(learner, course)).trailer["/Root"]
+    root = _root(_pdf_reader(_issued(learner, course)))
+    mark_info = root["/MarkInfo"]
+    assert isinstance(mark_info, DictionaryObject)
 
-    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(mark_info["/Marked"])
     assert "/StructTreeRoot" in root
 
 
@@ -375,11 +397,12 @@ def test_branding_refuses_other_files_as_images(course, filename, content, messa
         content = out.getvalue()
     form_class = modelform_factory(CertificateBranding, fields=["course", "logo"])
     form = form_class(
-        data={"course": course.pk}, files={"logo": SimpleUploadedFile(filename, content)}
+        data={"course": course.pk},
+        files=MultiValueDict({"logo": [SimpleUploadedFile(filename, content)]}),
     )
 
     assert not form.is_valid()
-    assert message in " ".join(form.errors["logo"])
+    assert message in " ".join(str(error) for error in form.errors["logo"])
     assert not CertificateBranding.objects.exists()
 
 

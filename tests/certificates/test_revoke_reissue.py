@@ -31,7 +31,9 @@ def staff(db):
 
 @pytest.fixture
 def ready(completed) -> Certificate:
-    return certificate_issue(enrolment_id=completed.id)
+    certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
+    return certificate
 
 
 def _pdf_text(certificate: Certificate) -> str:
@@ -53,6 +55,7 @@ def test_staff_revoke_with_a_reason_that_stays_private(ready, staff):
     assert certificate.revoked_reason == "Attendance records were falsified."
     event = certificate.events.get(kind=CertificateEvent.Kind.REVOKED)
     assert (event.actor, event.note) == (staff, "Attendance records were falsified.")
+    assert certificate.pdf.name is not None
     assert certificate.pdf.storage.exists(certificate.pdf.name)  # the record and file stay
 
 
@@ -87,6 +90,7 @@ def test_a_revoked_certificate_is_neither_rendered_again_nor_swept(ready, staff)
     certificate_revoke(certificate_id=ready.id, reason="Issued in error.", actor=staff)
 
     again = certificate_issue(enrolment_id=ready.enrolment_id)
+    assert again is not None
 
     assert (again.pk, again.status) == (ready.pk, Certificate.Status.REVOKED)
     assert Certificate.objects.count() == 1
@@ -193,13 +197,15 @@ def test_the_reissued_version_is_rendered_and_the_old_file_is_kept(learner, read
     new = name_change_approve(request_id=request.id, actor=staff)
 
     rendered = certificate_issue(enrolment_id=ready.enrolment_id)
+    assert rendered is not None
 
     assert (rendered.pk, rendered.status) == (new.pk, Certificate.Status.READY)
     assert "Alexandra Rivera-Santos" in _pdf_text(rendered)
     assert f"LIM-2026-{new.pk:06d}-2" in _pdf_text(rendered)
     old = Certificate.objects.get(pk=ready.pk)
     assert "Alex Rivera" in _pdf_text(old)
-    assert certificate_verify(code=old.code).superseded_by == rendered
+    verified = certificate_verify(code=old.code)
+    assert verified is not None and verified.superseded_by == rendered
 
 
 def test_approving_twice_is_refused(learner, ready, staff, unchanged):

@@ -56,6 +56,7 @@ def test_a_ready_certificate_without_a_pdf_is_refused_by_the_database(completed)
 
 def test_certificate_snapshot_states_the_learner_course_date_and_credit(completed):
     certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
 
     assert (
         certificate.learner_name,
@@ -74,8 +75,10 @@ def test_certificate_snapshot_states_the_learner_course_date_and_credit(complete
 
 def test_certificate_issue_twice_yields_one_ready_row(completed):
     first = certificate_issue(enrolment_id=completed.id)
+    assert first is not None
 
     second = certificate_issue(enrolment_id=completed.id)
+    assert second is not None
 
     assert second.pk == first.pk
     assert list(Certificate.objects.values_list("status", flat=True)) == ["ready"]
@@ -94,6 +97,7 @@ def test_certificate_request_makes_one_pending_row_and_enqueues_its_render_on_co
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         certificate = certificate_request(enrolment=completed)
+        assert certificate is not None
 
     assert certificate.status == Certificate.Status.PENDING
     assert Certificate.objects.count() == 1
@@ -104,9 +108,11 @@ def test_certificate_request_for_a_ready_certificate_enqueues_nothing(
     completed, django_capture_on_commit_callbacks
 ):
     ready = certificate_issue(enrolment_id=completed.id)
+    assert ready is not None
 
     with django_capture_on_commit_callbacks() as callbacks:
         certificate = certificate_request(enrolment=completed)
+        assert certificate is not None
 
     assert certificate.pk == ready.pk
     assert callbacks == []
@@ -142,6 +148,7 @@ def test_a_failed_certificate_is_made_ready_by_a_later_successful_issue(complete
     failed = Certificate.objects.get(enrolment=completed)
 
     certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
 
     assert certificate.pk == failed.pk
     assert certificate.code == failed.code
@@ -174,6 +181,7 @@ def test_a_revoked_certificate_without_a_reason_is_refused_by_the_database(compl
 
 def test_issuing_records_the_history_issued_then_rendered_with_the_checksum(completed):
     certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
 
     assert list(certificate.events.values_list("kind", "sha256")) == [
         ("issued", ""),

@@ -43,6 +43,7 @@ def _ago(**kwargs):
 def test_a_ready_certificate_left_unmailed_is_mailed_again(completed, delays, run_sweep):
     notify, run = delays
     certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
     Certificate.objects.filter(pk=certificate.pk).update(rendered_at=_ago(minutes=10))
 
     run_sweep()
@@ -64,6 +65,7 @@ def test_a_ready_certificate_left_unmailed_is_mailed_again(completed, delays, ru
 def test_the_sweep_leaves_other_certificates_alone(completed, delays, change, run_sweep):
     notify, _ = delays
     certificate = certificate_issue(enrolment_id=completed.id)
+    assert certificate is not None
     rendered = {"fresh": timezone.now(), "two days ago": _ago(days=2)}.get(
         change.get("rendered_at"), _ago(minutes=10)
     )

@@ -166,6 +166,7 @@ def test_an_unknown_address_gets_an_account_an_enrolment_and_an_invitation(
             full_name=" Noor  Haddad ",
         )
 
+    assert row.user_id is not None
     user = User.objects.get(pk=row.user_id)
     assert (user.username, user.email, user.full_name) == (
         "noor.haddad@hospital.example.org",
@@ -188,6 +189,7 @@ def test_the_invitation_links_to_a_page_that_sets_the_password_and_logs_in(
     row = cohort_learner_add(
         actor=director, cohort=cohort, email="noor@hospital.example.org", full_name="Noor Haddad"
     )
+    assert row.user_id is not None
 
     assert cohort_invitation_send(cohort_id=cohort.id, user_id=row.user_id) is True
 
@@ -197,7 +199,10 @@ def test_the_invitation_links_to_a_page_that_sets_the_password_and_logs_in(
     assert "Dear Noor Haddad," in message.body
     assert "Dr. Samuel Okafor added you to PGY-1 residents 2026" in message.body
     assert "username: noor@hospital.example.org" in message.body
-    link = re.search(r"https://lms\.example\.org(/invitations/\S+/)", message.body).group(1)
+    assert isinstance(message.body, str)
+    found = re.search(r"https://lms\.example\.org(/invitations/\S+/)", message.body)
+    assert found is not None
+    link = found.group(1)
 
     page = client.get(link, follow=True)
     assert page.status_code == 200

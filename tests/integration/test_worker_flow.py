@@ -4,6 +4,7 @@ runs it again so) on the embedded default, SQLite with the filesystem broker."""
 from io import BytesIO
 
 import pytest
+from django.http import StreamingHttpResponse
 from pypdf import PdfReader
 
 from certificates.models import Certificate
@@ -74,7 +75,8 @@ def test_api_flow_graded_and_certified_by_the_worker(celery_worker, client):
     pdf = api.get(f"/api/v1/certificates/{certificate.id}/pdf/")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
-    body = b"".join(pdf.streaming_content)
+    assert isinstance(pdf, StreamingHttpResponse)
+    body = pdf.getvalue()
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(body)).pages)
     assert "Zoë Ångström-Nuñez" in text
     assert "Leading Interprofessional Rounds" in text

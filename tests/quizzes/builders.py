@@ -177,6 +177,7 @@ def right_response(item: AttemptQuestion) -> dict | None:
         return {"text": next(c.text for c in choices if c.fraction == 1)}
     if question.type == T.NUMERICAL:
         best = next(c for c in choices if c.fraction == 1)
+        assert best.value_min is not None and best.value_max is not None
         return {"value": str((best.value_min + best.value_max) / 2)}
     if question.type == T.MATCHING:
         return {

@@ -263,6 +263,7 @@ def test_grade_response_dispatches_by_type(question_type, answers, response, opt
         points=D("1"),
         options=options,
     )
+    assert result is not None
     assert result.score == score
 
 

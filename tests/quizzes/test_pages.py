@@ -91,7 +91,7 @@ def test_the_grading_queue_lists_only_essays_of_courses_one_teaches(
     assert (attempt.state, attempt.score) == (Attempt.State.GRADED, Decimal("0.75"))
 
 
-ANSWER_POSTS = {
+ANSWER_POSTS: dict[str, list[tuple[str, str, str]]] = {
     T.SINGLE_CHOICE: [("SBAR", "1", "Yes"), ("Narrative", "0", "No")],
     T.MULTIPLE_RESPONSE: [("A", "0.5", ""), ("B", "0.5", ""), ("C", "-1", "")],
     T.SHORT_ANSWER: [("SBAR", "1", ""), ("SB*", "0.5", "")],
@@ -311,7 +311,7 @@ def test_learner_pages_submit_every_type_from_the_form(learner, instructor, quiz
     enrol(learner, course)
     quiz_of_every_type(quiz, instructor, essay_too=False)
     attempt, _ = attempt_start(user=learner, quiz=quiz)
-    form = {}
+    form: dict[str, str | list[str]] = {}
     for item in attempt.questions.select_related("question"):
         answer = right_response(item)
         if answer is None:
@@ -330,6 +330,7 @@ def test_learner_pages_submit_every_type_from_the_form(learner, instructor, quiz
 
     assert response.status_code == 302
     graded = attempt_grade(attempt_id=attempt.id)
+    assert graded is not None
     assert (graded.score, graded.max_score) == (Decimal("6.00"), Decimal("6.00"))
 
 

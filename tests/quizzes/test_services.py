@@ -102,6 +102,7 @@ def test_the_deadline_is_the_time_limit_from_the_start(learner, quiz, enrolled):
 
     attempt, _ = attempt_start(user=learner, quiz=quiz)
 
+    assert attempt.deadline is not None
     assert before + timedelta(minutes=20) <= attempt.deadline
     assert attempt.deadline <= timezone.now() + timedelta(minutes=20)
 
@@ -172,6 +173,7 @@ def test_choices_are_shuffled_per_attempt(learner, many_choices_quiz, enrolled):
 def test_a_saved_answer_is_kept(learner, quiz, enrolled):
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     item = attempt.questions.first()
+    assert item is not None
 
     attempt_save_response(
         user=learner,
@@ -250,6 +252,7 @@ def test_a_submitted_attempt_takes_no_more_answers(learner, quiz, enrolled):
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     attempt_submit(user=learner, attempt_id=attempt.id)
     item = attempt.questions.first()
+    assert item is not None
 
     with pytest.raises(ApplicationError) as caught:
         attempt_save_response(
@@ -269,6 +272,7 @@ def test_an_answer_after_the_deadline_and_grace_is_refused(learner, quiz, enroll
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=31))
     item = attempt.questions.first()
+    assert item is not None
 
     with pytest.raises(ApplicationError) as caught:
         attempt_save_response(
@@ -287,11 +291,13 @@ def test_grading_scores_each_question_and_the_total(learner, quiz, enrolled):
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     answers = right_answers(attempt)
     wrong_item = attempt.questions.order_by("position").first()
+    assert wrong_item is not None
     wrong_choice = wrong_item.question.choices.get(position=2)
     answers[wrong_item.question_id] = {"choice_ids": [wrong_choice.id]}
     attempt_submit(user=learner, attempt_id=attempt.id, responses=answers)
 
     graded = attempt_grade(attempt_id=attempt.id)
+    assert graded is not None
 
     assert (graded.score, graded.max_score, graded.percent, graded.passed) == (
         Decimal("2.00"),
@@ -392,6 +398,7 @@ def test_grading_costs_the_same_queries_however_many_attempts_came_before(
         attempt_submit(user=learner, attempt_id=attempt.id)  # nothing answered: it fails
         with django_assert_num_queries(14):
             graded = attempt_grade(attempt_id=attempt.id)
+            assert graded is not None
         assert graded.passed is False
     progress = enrolled.module_progress.get(module=quiz.module)
     assert (progress.status, progress.attempts_count) == ("failed", 3)

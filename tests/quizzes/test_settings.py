@@ -30,7 +30,9 @@ def _graded(learner, quiz, *, right: bool = True) -> Attempt:
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     answers = right_answers(attempt) if right else wrong_answers(attempt)
     attempt_submit(user=learner, attempt_id=attempt.id, responses=answers)
-    return attempt_grade(attempt_id=attempt.id)
+    graded = attempt_grade(attempt_id=attempt.id)
+    assert graded is not None
+    return graded
 
 
 # --- delay between attempts -------------------------------------------------------------------
@@ -45,6 +47,7 @@ def test_the_next_attempt_waits_for_the_delay(learner, quiz, enrolled):
         attempt_start(user=learner, quiz=quiz)
 
     assert caught.value.code == "attempt_too_soon"
+    assert first.submitted_at is not None
     available = first.submitted_at + timedelta(minutes=30)
     assert caught.value.details == {"available_at": available.isoformat()}
     assert Attempt.objects.count() == 1

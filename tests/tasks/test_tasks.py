@@ -271,6 +271,7 @@ def test_sweep_submits_an_overdue_attempt_with_the_answers_saved_so_far(
     quiz.save()
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     first_item = attempt.questions.select_related("question").first()
+    assert first_item is not None
     answer = {"choice_ids": [first_item.choice_order[0]]}
     attempt_save_response(
         user=learner, attempt_id=attempt.id, question_id=first_item.question_id, response=answer
@@ -321,6 +322,7 @@ def test_sweep_re_enqueues_a_certificate_pending_for_too_long(
     enrolment = _completed_enrolment(learner, course)
     with django_capture_on_commit_callbacks(execute=False):  # its first message is "lost"
         certificate = certificate_request(enrolment=enrolment)
+        assert certificate is not None
     Certificate.objects.filter(pk=certificate.pk).update(
         created_at=timezone.now() - STUCK_AFTER - timedelta(minutes=1)
     )

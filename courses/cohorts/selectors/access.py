@@ -1,12 +1,19 @@
 """Who may see or manage a cohort."""
 
+from typing import TYPE_CHECKING, TypedDict
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from accounts.models import User
 from courses.models import (
     Cohort,
     Course,
 )
 from lms.errors import ApplicationError, NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Program directors hold this permission through their group (courses.apps makes it after
 # every migrate; staff add people to it in the admin): it lets them create cohorts. Managing a
@@ -15,25 +22,25 @@ CREATE_COHORT_PERMISSION = "courses.add_cohort"
 PROGRAM_DIRECTORS_GROUP = "Program directors"
 
 
-def may_create_cohort(user) -> bool:
+def may_create_cohort(user: User | AnonymousUser) -> bool:
     return user.is_staff or user.has_perm(CREATE_COHORT_PERMISSION)
 
 
-def require_cohort_creator(user) -> None:
+def require_cohort_creator(user: User | AnonymousUser) -> None:
     if not may_create_cohort(user):
         raise PermissionDenied("Only program directors can create cohorts.")
 
 
-def is_director(user, cohort: Cohort) -> bool:
+def is_director(user: User, cohort: Cohort) -> bool:
     return user.is_staff or cohort.directors.filter(pk=user.pk).exists()
 
 
-def require_director(user, cohort: Cohort) -> None:
+def require_director(user: User, cohort: Cohort) -> None:
     if not is_director(user, cohort):
         raise PermissionDenied("Only the cohort's directors can change it.")
 
 
-def require_viewer(user, cohort: Cohort) -> None:
+def require_viewer(user: User, cohort: Cohort) -> None:
     if not (is_director(user, cohort) or cohort.course.instructors.filter(pk=user.pk).exists()):
         raise NotFound("No such cohort.")
 
@@ -46,7 +53,7 @@ def require_open_course(cohort: Cohort) -> None:
         )
 
 
-def cohorts_visible_to(*, user) -> QuerySet[Cohort]:
+def cohorts_visible_to(*, user: User | AnonymousUser) -> QuerySet[Cohort]:
     """Cohorts the user directs or whose course they teach (staff: all). Learners see none."""
     if not user.is_authenticated:
         return Cohort.objects.none()
@@ -61,7 +68,16 @@ def cohorts_visible_to(*, user) -> QuerySet[Cohort]:
     )
 
 
-def cohort_for_viewer(*, user, cohort_id: int) -> Cohort:
+class ViewerRights(TypedDict):
+    """What `cohort_for_viewer` annotates its cohort with: the viewer's roles in it."""
+
+    is_director: bool
+    is_instructor: bool
+
+
+def cohort_for_viewer(
+    *, user: User | AnonymousUser, cohort_id: int
+) -> "WithAnnotations[Cohort, ViewerRights]":
     """The cohort if `user` directs it, teaches its course, or is staff; otherwise not found.
 
     The cohort comes back with `viewer_is_director`: whether the user may change it.
@@ -89,7 +105,7 @@ def cohort_for_viewer(*, user, cohort_id: int) -> Cohort:
     return cohort
 
 
-def cohort_for_director(*, user, cohort_id: int) -> Cohort:
+def cohort_for_director(*, user: User | AnonymousUser, cohort_id: int) -> Cohort:
     """The cohort if `user` may change it; its course's instructors may only look."""
     cohort = cohort_for_viewer(user=user, cohort_id=cohort_id)
     if not cohort.viewer_is_director:
@@ -97,6 +113,6 @@ def cohort_for_director(*, user, cohort_id: int) -> Cohort:
     return cohort
 
 
-def courses_for_new_cohort(*, user) -> QuerySet[Course]:
+def courses_for_new_cohort(*, user: User | AnonymousUser) -> QuerySet[Course]:
     """Courses a cohort can follow: published ones."""
     return Course.objects.filter(status=Course.Status.PUBLISHED).order_by("title")

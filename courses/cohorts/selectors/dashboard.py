@@ -4,6 +4,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
@@ -37,6 +38,10 @@ CELL_STATUS_LABELS = {**dict(ModuleProgress.Status.choices), OVERDUE: "Overdue"}
 
 
 SCORE_BINS = 10  # score distribution: 0-9 %, 10-19 %, ..., 90-100 %
+
+
+# A progress row as the dashboard reads it: (status, best score, attempts, last attempt passed).
+_RawCell = tuple[str, Decimal | None, int, bool | None]
 
 
 @dataclass(slots=True)
@@ -141,7 +146,7 @@ def _share(part: int, whole: int) -> float:
 
 
 def cohort_progress(
-    *, cohort: Cohort, today=None, only_user_id: int | None = None
+    *, cohort: Cohort, today: date | None = None, only_user_id: int | None = None
 ) -> CohortProgress:
     """The director's dashboard from the progress read model, in a fixed number of queries.
 
@@ -156,7 +161,9 @@ def cohort_progress(
     return _cohort_progress(cohort, today, only_user_id)
 
 
-def _cohort_progress(cohort: Cohort, today, only_user_id: int | None) -> CohortProgress:
+def _cohort_progress(
+    cohort: Cohort, today: date | None, only_user_id: int | None
+) -> CohortProgress:
     from quizzes.models import Quiz
 
     today = today or timezone.localdate()
@@ -210,12 +217,12 @@ def _cohort_progress(cohort: Cohort, today, only_user_id: int | None) -> CohortP
 
     n = len(modules)
     index = {m.id: i for i, m in enumerate(modules)}
-    by_enrolment: dict[int, list] = {}
+    by_enrolment: dict[int, list[_RawCell | None]] = {}
     for enrolment_id, module_id, status, best, attempts, last_passed in rows:
-        cells = by_enrolment.get(enrolment_id)
-        if cells is None:
-            cells = by_enrolment[enrolment_id] = [None] * n
-        cells[index[module_id]] = (status, best, attempts, last_passed)
+        raw = by_enrolment.get(enrolment_id)
+        if raw is None:
+            raw = by_enrolment[enrolment_id] = [None] * n
+        raw[index[module_id]] = (status, best, attempts, last_passed)
 
     ids = [m.id for m in modules]
     # Sets of modules as bit masks (bit i: the module at index i): a learner's passes against
@@ -246,7 +253,7 @@ def _cohort_progress(cohort: Cohort, today, only_user_id: int | None) -> CohortP
     ]
     untouched = [ProgressCell(mid, NOT_STARTED, None, 0) for mid in ids]
     untouched_overdue = [ProgressCell(mid, OVERDUE, None, 0) for mid in ids]
-    nothing = [None] * n
+    nothing: list[_RawCell | None] = [None] * n
 
     passed_count, overdue_count, failed_count = [0] * n, [0] * n, [0] * n
     score_sum, score_count = [Decimal(0)] * n, [0] * n
@@ -276,7 +283,8 @@ def _cohort_progress(cohort: Cohort, today, only_user_id: int | None) -> CohortP
                 else:
                     overdue_count[i] += 1
                     if not is_complete:
-                        risks.append(overdue_reason[i])
+                        # Set wherever overdue_message is: the cast only narrows the type.
+                        risks.append(cast(RiskReason, overdue_reason[i]))
                     cells.append(untouched_overdue[i])
                 continue
             status, best, attempts, last_passed = cell
@@ -287,7 +295,7 @@ def _cohort_progress(cohort: Cohort, today, only_user_id: int | None) -> CohortP
                 if overdue_message[i] is not None:
                     overdue_count[i] += 1
                     if not is_complete:
-                        risks.append(overdue_reason[i])
+                        risks.append(cast(RiskReason, overdue_reason[i]))  # as above
                     status = OVERDUE
                 if last_passed is False:
                     failed_count[i] += 1
@@ -388,7 +396,13 @@ def _cohort_progress(cohort: Cohort, today, only_user_id: int | None) -> CohortP
 
 
 def _timeline(
-    cohort: Cohort, today: date, passes_by_day: dict, completed_days: list, *, cells, people
+    cohort: Cohort,
+    today: date,
+    passes_by_day: dict[date, int],
+    completed_days: list[date],
+    *,
+    cells: int,
+    people: int,
 ) -> list[TimelinePoint]:
     """Cumulative shares, week by week from the cohort's start to today (or its end)."""
     last = min(today, cohort.end_date)

@@ -1,12 +1,15 @@
 """Cohort exports: their rows, recent exports, signed download links, lost builds."""
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from courses.cohorts.selectors.access import cohort_for_viewer
 from courses.models import Cohort, CohortExport
 from lms.errors import ApplicationError, NotFound
@@ -15,7 +18,7 @@ from lms.errors import ApplicationError, NotFound
 EXPORT_STALE_AFTER = timedelta(minutes=10)
 
 
-def cohort_exports_stuck(*, older_than) -> list[int]:
+def cohort_exports_stuck(*, older_than: datetime) -> list[int]:
     """Exports waiting since before `older_than`, or abandoned mid-build: their work was lost."""
     return list(
         CohortExport.objects.filter(
@@ -47,7 +50,7 @@ ATTEMPT_EXPORT_COLUMNS = [
 ]
 
 
-def cohort_attempt_rows(*, cohort: Cohort) -> tuple[int, object]:
+def cohort_attempt_rows(*, cohort: Cohort) -> tuple[int, Iterator[tuple[object, ...]]]:
     """(how many, an iterator over) every attempt of the cohort's learners in its course."""
     from quizzes.models import Attempt
 
@@ -112,7 +115,7 @@ def cohort_export_download_url(*, export: CohortExport, api: bool = False) -> st
     return reverse(name, args=[cohort_export_download_token(export=export)])
 
 
-def cohort_export_for_download(*, user, token: str) -> CohortExport:
+def cohort_export_for_download(*, user: User | AnonymousUser, token: str) -> CohortExport:
     """The ready export a signed link names, while the link is fresh and the user may see it."""
     try:
         export_id = signing.TimestampSigner(salt=_EXPORT_SIGNER_SALT).unsign(

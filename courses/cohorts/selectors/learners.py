@@ -1,7 +1,9 @@
 """A cohort's learners filtered and sorted, and one learner's attempts."""
 
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -11,6 +13,11 @@ from courses.models import (
     Enrolment,
 )
 from lms.errors import ApplicationError, NotFound
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
+
+    from quizzes.models import Attempt
 
 # Filtering, searching and sorting the matrix: in memory, over rows already computed, so the
 # page and the API stay at the same number of queries whatever the cohort's size.
@@ -40,8 +47,10 @@ def _folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _sort_key(sort: str, module_index: dict[int, int]):
-    name = lambda r: _folded(r.name)  # noqa: E731
+def _sort_key(
+    sort: str, module_index: dict[int, int]
+) -> "Callable[[LearnerRow], SupportsRichComparison]":
+    name: Callable[[LearnerRow], str] = lambda r: _folded(r.name)  # noqa: E731
     if sort == "name":
         return name
     if sort == "progress":
@@ -98,7 +107,7 @@ def cohort_learners_matching(
     return sorted(rows, key=_sort_key(key, module_index), reverse=sort.startswith("-"))
 
 
-def cohort_learner_attempts(*, cohort: Cohort, user_id: int) -> QuerySet:
+def cohort_learner_attempts(*, cohort: Cohort, user_id: int) -> "QuerySet[Attempt]":
     """A learner's attempts at the cohort's course's quizzes, module by module."""
     from quizzes.models import Attempt
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from courses.cohorts.selectors import access as access_selectors
 from courses.models import (
     Cohort,
@@ -15,7 +16,7 @@ from lms.errors import ApplicationError, Conflict
 @transaction.atomic
 def cohort_create(
     *,
-    actor,
+    actor: User,
     course: Course,
     name: str,
     start_date: date,

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 
+from accounts.models import User
 from courses.cohorts.selectors.access import require_director
 from courses.models import (
     Cohort,
@@ -14,7 +15,9 @@ from lms.errors import ApplicationError
 
 
 @transaction.atomic
-def cohort_due_dates_set(*, actor, cohort: Cohort, due_dates: dict[int, date | None]) -> dict:
+def cohort_due_dates_set(
+    *, actor: User, cohort: Cohort, due_dates: dict[int, date | None]
+) -> dict[int, date]:
     """Set (or with None clear) modules' due dates. All are checked before any is saved."""
     require_director(actor, cohort)
     titles = dict(Module.objects.filter(course_id=cohort.course_id).values_list("id", "title"))

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from courses.cohorts.export_files import write_export
 from courses.cohorts.selectors.access import require_viewer
 from courses.cohorts.selectors.exports import EXPORT_STALE_AFTER
@@ -22,7 +23,7 @@ EXPORT_MAX_RUNS = 5
 
 
 @transaction.atomic
-def cohort_export_request(*, actor, cohort: Cohort, kind: str, format: str) -> CohortExport:
+def cohort_export_request(*, actor: User, cohort: Cohort, kind: str, format: str) -> CohortExport:
     """Queue a report of the cohort; a worker on the `reports` queue builds it."""
     require_viewer(actor, cohort)
     errors = {}

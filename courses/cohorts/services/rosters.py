@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import User as UserModel
 from courses.cohorts.selectors.access import require_director, require_open_course
 from courses.models import (
     Cohort,
@@ -78,7 +79,7 @@ class RosterPlan:
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action and not r.errors)
 
-    def error_details(self) -> dict:
+    def error_details(self) -> dict[str, list[dict[str, object]]]:
         return {
             "rows": [
                 {"line": r.line, "email": r.email, "errors": r.messages} for r in self.error_rows
@@ -169,11 +170,11 @@ def _roster_plan(cohort: Cohort, rows: list[RosterRow]) -> RosterPlan:
                 first_line[row.email] = row.line
 
     User = get_user_model()
-    users: dict[str, list] = {}
-    for user in User.objects.annotate(email_lower=Lower("email")).filter(
+    users: dict[str, list[UserModel]] = {}
+    for account in User.objects.annotate(email_lower=Lower("email")).filter(
         email_lower__in=list(first_line)
     ):
-        users.setdefault(user.email_lower, []).append(user)
+        users.setdefault(account.email_lower, []).append(account)
     enrolments = {
         e.user_id: e
         for e in Enrolment.objects.filter(
@@ -251,7 +252,10 @@ def _roster_apply(cohort: Cohort, plan: RosterPlan) -> None:
     for row, user in zip(invite, created, strict=True):
         row.user_id = user.pk
 
-    joining = [r.user_id for r in plan.rows if r.action in ("invite", "add")]
+    # Every such row has its account by now: the `is not None` only narrows the type.
+    joining = [
+        r.user_id for r in plan.rows if r.action in ("invite", "add") and r.user_id is not None
+    ]
     enrolled = dict(
         Enrolment.objects.select_for_update()
         .filter(course_id=cohort.course_id, user_id__in=joining)
@@ -281,12 +285,12 @@ def _roster_apply(cohort: Cohort, plan: RosterPlan) -> None:
     ModuleProgress.objects.bulk_create(
         [ModuleProgress(enrolment=e, module_id=m) for e in new for m in module_ids]
     )
-    invited = [r.user_id for r in invite]
+    invited = [r.user_id for r in invite if r.user_id is not None]  # all of them, as above
     for user_id in invited:
         enqueue(SEND_COHORT_INVITATION, cohort.id, user_id)
 
 
-def cohort_roster_preview(*, actor, cohort: Cohort, data: bytes) -> RosterPlan:
+def cohort_roster_preview(*, actor: UserModel, cohort: Cohort, data: bytes) -> RosterPlan:
     """What importing this roster would do, row by row. Writes nothing."""
     require_director(actor, cohort)
     require_open_course(cohort)
@@ -294,7 +298,7 @@ def cohort_roster_preview(*, actor, cohort: Cohort, data: bytes) -> RosterPlan:
 
 
 @transaction.atomic
-def cohort_roster_import(*, actor, cohort: Cohort, data: bytes) -> RosterPlan:
+def cohort_roster_import(*, actor: UserModel, cohort: Cohort, data: bytes) -> RosterPlan:
     """Add every learner of a roster, or none: one bad row refuses the whole file."""
     require_director(actor, cohort)
     require_open_course(cohort)
@@ -313,7 +317,9 @@ def cohort_roster_import(*, actor, cohort: Cohort, data: bytes) -> RosterPlan:
 
 
 @transaction.atomic
-def cohort_learner_add(*, actor, cohort: Cohort, email: str, full_name: str = "") -> RosterRow:
+def cohort_learner_add(
+    *, actor: UserModel, cohort: Cohort, email: str, full_name: str = ""
+) -> RosterRow:
     """Add one learner by e-mail address; an unknown address gets an account and an invitation."""
     require_director(actor, cohort)
     require_open_course(cohort)

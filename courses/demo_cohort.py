@@ -13,6 +13,7 @@ them); the progress read model is written from those attempts by the same rules 
 
 import random
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -22,8 +23,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
-from quizzes.models import Attempt, AttemptQuestion, Choice
+from quizzes.models import Attempt, AttemptQuestion, Choice, Quiz, QuizSlot
 
 from .models import Cohort, Enrolment, LessonProgress, Module, ModuleDueDate, ModuleProgress
 
@@ -138,10 +140,31 @@ def load_demo_cohort(*, cohort: Cohort, director) -> int:
     return added
 
 
-def _resident(cohort, modules, choices, n, full_name, profile) -> int:
-    User = get_user_model()
+# Days between one module and the next, by how the resident is doing.
+PACE_DAYS = {"done": (8, 14), "on_track": (9, 16), "failing": (12, 20), "behind": (16, 28)}
+SLOW_PACE_DAYS = (20, 35)
+
+
+@dataclass
+class _Resident:
+    """One resident being written: who they are, how they work, and the rows of their history."""
+
+    user: User
+    enrolment: Enrolment
+    profile: str
+    rng: random.Random
+    last_day: date
+    choices: dict[int, list[Choice]]
+    progress_rows: list[ModuleProgress] = field(default_factory=list)
+    lesson_rows: list[tuple[LessonProgress, datetime]] = field(default_factory=list)
+    attempts: list[tuple[Attempt, datetime]] = field(default_factory=list)
+    questions: list[tuple[Attempt, AttemptQuestion]] = field(default_factory=list)
+
+
+def _resident_user(n: int, full_name: str) -> tuple[User, str]:
+    """The resident's account (made if missing) and its username."""
     username = _username(full_name)
-    user, _ = User.objects.get_or_create(
+    user, _ = get_user_model().objects.get_or_create(
         username=username,
         defaults={
             "full_name": f"{full_name}, {'DO' if n % 5 == 3 else 'MD'}",
@@ -150,124 +173,186 @@ def _resident(cohort, modules, choices, n, full_name, profile) -> int:
             "password": make_password(None),
         },
     )
+    return user, username
+
+
+def _resident(
+    cohort: Cohort,
+    modules: list[Module],
+    choices: dict[int, list[Choice]],
+    n: int,
+    full_name: str,
+    profile: str,
+) -> int:
+    """Enrol one resident with their history; 1 if added, 0 if they were enrolled already."""
+    user, username = _resident_user(n, full_name)
     if Enrolment.objects.filter(user=user, course=cohort.course).exists():
         return 0
     rng = random.Random(f"{cohort.name}:{username}")
     plan = _plan(profile, rng)
-    last_day = cohort.start_date + timedelta(days=LAST_ACTIVITY_DAYS)
-    enrolment = Enrolment.objects.create(user=user, course=cohort.course, cohort=cohort)
+    resident = _Resident(
+        user=user,
+        enrolment=Enrolment.objects.create(user=user, course=cohort.course, cohort=cohort),
+        profile=profile,
+        rng=rng,
+        last_day=cohort.start_date + timedelta(days=LAST_ACTIVITY_DAYS),
+        choices=choices,
+    )
     joined = _at(cohort.start_date + timedelta(days=rng.randint(0, 4)), rng)
 
     # Work through the modules in order, a module every one to three weeks; the stalled stop
     # early in the autumn, the rest keep going until the demo's last day.
-    pace = {"done": (8, 14), "on_track": (9, 16), "failing": (12, 20), "behind": (16, 28)}.get(
-        profile, (20, 35)
-    )
     day = joined.date()
-    progress_rows, lesson_rows, attempts, questions = [], [], [], []
-    completed_at = None
-    passed_required = set()
+    completed_at: datetime | None = None
+    passed_required: set[int] = set()
     required = {m.id for m in modules if m.required}
     for module in modules:
         outcome = plan.get(module.slug)
-        row = ModuleProgress(enrolment=enrolment, module=module)
-        progress_rows.append(row)
+        row = ModuleProgress(enrolment=resident.enrolment, module=module)
+        resident.progress_rows.append(row)
         if outcome is None:
             continue
-        day = min(day + timedelta(days=rng.randint(*pace)), last_day - timedelta(days=3))
-        if profile == "on_track" and outcome == "in_progress":
-            day = last_day - timedelta(days=rng.randint(0, 9))  # recently active
-        elif profile == "behind" and outcome == "in_progress":
-            day = last_day - timedelta(days=rng.randint(2, 30))  # slow, some gone quiet
-        elif profile == "failing" and outcome == "failed":
-            day = last_day - timedelta(days=rng.randint(10, 20))  # retries still to come
-        lessons = list(module.lessons.all())
-        read = lessons if outcome != "in_progress" else lessons[: rng.randint(1, len(lessons))]
-        moment = _at(day, rng)
-        for lesson in read:
-            lesson_rows.append((LessonProgress(enrolment=enrolment, lesson=lesson), moment))
-            moment += timedelta(minutes=lesson.estimated_minutes + rng.randint(2, 15))
-        row.lessons_read = len(read)
-        row.last_activity_at = moment
-        if outcome == "in_progress":
-            row.status = ModuleProgress.Status.IN_PROGRESS
-            continue
-        quiz = module.quizzes.all()[0]
-        slots = list(quiz.slots.all())
-        percents = []
-        for number, right in enumerate(_scores(outcome, rng), start=1):
-            started = moment + timedelta(days=(number - 1) * rng.randint(1, 4), minutes=5)
-            submitted = started + timedelta(minutes=rng.randint(6, 22))
-            percent = Decimal(right * 100 / len(slots)).quantize(Decimal("0.01"))
-            attempt = Attempt(
-                quiz=quiz,
-                user=user,
-                number=number,
-                started_at=started,
-                state=Attempt.State.GRADED,
-                submitted_at=submitted,
-                graded_at=submitted + timedelta(seconds=4),
-                score=Decimal(right),
-                max_score=Decimal(len(slots)),
-                percent=percent,
-                passed=percent >= quiz.pass_mark_percent,
-            )
-            attempts.append((attempt, started))
-            correct_positions = set(rng.sample(range(len(slots)), right))
-            for position, slot in enumerate(slots, start=1):
-                options = choices[slot.question_id]
-                order = [c.id for c in options]
-                rng.shuffle(order)
-                good = [c.id for c in options if c.fraction > 0]
-                bad = [c.id for c in options if c.fraction <= 0]
-                is_right = position - 1 in correct_positions
-                questions.append(
-                    (
-                        attempt,
-                        AttemptQuestion(
-                            position=position,
-                            question_id=slot.question_id,
-                            points=Decimal(1),
-                            choice_order=order,
-                            response={"choice_ids": [good[0] if is_right else rng.choice(bad)]},
-                            responded_at=submitted - timedelta(minutes=1),
-                            score=Decimal(1 if is_right else 0),
-                        ),
-                    )
-                )
-            percents.append((percent, attempt))
-        # The read model, by module_progress_refresh's rules (grading method: highest).
-        best = max(p for p, _ in percents)
-        last = percents[-1][1]
-        row.attempts_count = len(percents)
-        row.score_percent = row.best_score_percent = best
-        row.last_attempt_passed = last.passed
-        row.last_activity_at = last.graded_at
-        if best >= quiz.pass_mark_percent and len(read) == len(lessons):
-            row.status = ModuleProgress.Status.PASSED
-            row.passed_at = next(a.graded_at for p, a in percents if a.passed)
-            if module.id in required:
-                passed_required.add(module.id)
-                if passed_required == required:
-                    completed_at = row.passed_at
-        else:
-            row.status = ModuleProgress.Status.FAILED
-        assert row.last_activity_at is not None  # the demo's attempts are all graded
-        day = row.last_activity_at.date()
+        day = _module_history(resident, module, row, outcome, day)
+        if row.status == ModuleProgress.Status.PASSED and module.id in required:
+            passed_required.add(module.id)
+            if passed_required == required:
+                completed_at = row.passed_at
+    _resident_save(resident, joined, completed_at)
+    return 1
 
-    ModuleProgress.objects.bulk_create(progress_rows)
-    Attempt.objects.bulk_create([a for a, _ in attempts])
-    for attempt, started in attempts:  # the attempts' own start times, whatever the default
+
+def _work_day(resident: _Resident, outcome: str, day: date) -> date:
+    """The day the resident takes up a module, having finished the last one on `day`."""
+    rng, last_day, profile = resident.rng, resident.last_day, resident.profile
+    pace = PACE_DAYS.get(profile, SLOW_PACE_DAYS)
+    day = min(day + timedelta(days=rng.randint(*pace)), last_day - timedelta(days=3))
+    if profile == "on_track" and outcome == "in_progress":
+        day = last_day - timedelta(days=rng.randint(0, 9))  # recently active
+    elif profile == "behind" and outcome == "in_progress":
+        day = last_day - timedelta(days=rng.randint(2, 30))  # slow, some gone quiet
+    elif profile == "failing" and outcome == "failed":
+        day = last_day - timedelta(days=rng.randint(10, 20))  # retries still to come
+    return day
+
+
+def _module_history(
+    resident: _Resident, module: Module, row: ModuleProgress, outcome: str, day: date
+) -> date:
+    """One module's lessons read, quiz attempts and progress row; returns the day it ended."""
+    rng = resident.rng
+    day = _work_day(resident, outcome, day)
+    lessons = list(module.lessons.all())
+    read = lessons if outcome != "in_progress" else lessons[: rng.randint(1, len(lessons))]
+    moment = _at(day, rng)
+    for lesson in read:
+        resident.lesson_rows.append(
+            (LessonProgress(enrolment=resident.enrolment, lesson=lesson), moment)
+        )
+        moment += timedelta(minutes=lesson.estimated_minutes + rng.randint(2, 15))
+    row.lessons_read = len(read)
+    row.last_activity_at = moment
+    if outcome == "in_progress":
+        row.status = ModuleProgress.Status.IN_PROGRESS
+        return day
+    quiz = module.quizzes.all()[0]
+    percents = _quiz_attempts(resident, quiz, outcome, moment)
+    _quiz_progress(row, quiz, percents, all_read=len(read) == len(lessons))
+    assert row.last_activity_at is not None  # the demo's attempts are all graded
+    return row.last_activity_at.date()
+
+
+def _quiz_attempts(
+    resident: _Resident, quiz: Quiz, outcome: str, moment: datetime
+) -> list[tuple[Decimal, Attempt]]:
+    """The resident's graded attempts at the module's quiz, each with its percent."""
+    rng = resident.rng
+    slots = list(quiz.slots.all())
+    percents = []
+    for number, right in enumerate(_scores(outcome, rng), start=1):
+        started = moment + timedelta(days=(number - 1) * rng.randint(1, 4), minutes=5)
+        submitted = started + timedelta(minutes=rng.randint(6, 22))
+        percent = Decimal(right * 100 / len(slots)).quantize(Decimal("0.01"))
+        attempt = Attempt(
+            quiz=quiz,
+            user=resident.user,
+            number=number,
+            started_at=started,
+            state=Attempt.State.GRADED,
+            submitted_at=submitted,
+            graded_at=submitted + timedelta(seconds=4),
+            score=Decimal(right),
+            max_score=Decimal(len(slots)),
+            percent=percent,
+            passed=percent >= quiz.pass_mark_percent,
+        )
+        resident.attempts.append((attempt, started))
+        _attempt_questions(resident, attempt, slots, right, submitted)
+        percents.append((percent, attempt))
+    return percents
+
+
+def _attempt_questions(
+    resident: _Resident, attempt: Attempt, slots: list[QuizSlot], right: int, submitted: datetime
+) -> None:
+    """An attempt's questions, answered: `right` of them correctly, at random places."""
+    rng = resident.rng
+    correct_positions = set(rng.sample(range(len(slots)), right))
+    for position, slot in enumerate(slots, start=1):
+        question_id = slot.question_id
+        assert question_id is not None  # the demo's quizzes have no random slots
+        options = resident.choices[question_id]
+        order = [c.id for c in options]
+        rng.shuffle(order)
+        good = [c.id for c in options if c.fraction > 0]
+        bad = [c.id for c in options if c.fraction <= 0]
+        is_right = position - 1 in correct_positions
+        resident.questions.append(
+            (
+                attempt,
+                AttemptQuestion(
+                    position=position,
+                    question_id=question_id,
+                    points=Decimal(1),
+                    choice_order=order,
+                    response={"choice_ids": [good[0] if is_right else rng.choice(bad)]},
+                    responded_at=submitted - timedelta(minutes=1),
+                    score=Decimal(1 if is_right else 0),
+                ),
+            )
+        )
+
+
+def _quiz_progress(
+    row: ModuleProgress, quiz: Quiz, percents: list[tuple[Decimal, Attempt]], *, all_read: bool
+) -> None:
+    """The progress row from the quiz's attempts, as module_progress_refresh sets it (highest)."""
+    best = max(p for p, _ in percents)
+    last = percents[-1][1]
+    row.attempts_count = len(percents)
+    row.score_percent = row.best_score_percent = best
+    row.last_attempt_passed = last.passed
+    row.last_activity_at = last.graded_at
+    if best >= quiz.pass_mark_percent and all_read:
+        row.status = ModuleProgress.Status.PASSED
+        row.passed_at = next(a.graded_at for p, a in percents if a.passed)
+    else:
+        row.status = ModuleProgress.Status.FAILED
+
+
+def _resident_save(resident: _Resident, joined: datetime, completed_at: datetime | None) -> None:
+    """Save the resident's rows in bulk, with their own dates rather than the defaults."""
+    ModuleProgress.objects.bulk_create(resident.progress_rows)
+    Attempt.objects.bulk_create([a for a, _ in resident.attempts])
+    for attempt, started in resident.attempts:  # the attempts' own start times
         Attempt.objects.filter(pk=attempt.pk).update(started_at=started)
-    for attempt, question in questions:
+    for attempt, question in resident.questions:
         question.attempt = attempt
-    AttemptQuestion.objects.bulk_create([q for _, q in questions])
-    LessonProgress.objects.bulk_create([lp for lp, _ in lesson_rows])
-    for lesson_progress, moment in lesson_rows:
+    AttemptQuestion.objects.bulk_create([q for _, q in resident.questions])
+    LessonProgress.objects.bulk_create([lp for lp, _ in resident.lesson_rows])
+    for lesson_progress, moment in resident.lesson_rows:
         LessonProgress.objects.filter(pk=lesson_progress.pk).update(completed_at=moment)
-    Enrolment.objects.filter(pk=enrolment.pk).update(
+    Enrolment.objects.filter(pk=resident.enrolment.pk).update(
         enrolled_at=joined,
         status=Enrolment.Status.COMPLETED if completed_at else Enrolment.Status.ACTIVE,
         completed_at=completed_at,
     )
-    return 1

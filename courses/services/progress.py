@@ -156,6 +156,19 @@ def _progress_rows_locked(
     return rows
 
 
+def _progress_status(
+    *, all_read: bool, all_quizzes_passed: bool, any_quiz_failed: bool, started: bool
+) -> ModuleProgress.Status:
+    """A module's status: passed, failed (a quiz's score too low), in progress or not started."""
+    if all_read and all_quizzes_passed:
+        return ModuleProgress.Status.PASSED
+    if any_quiz_failed:
+        return ModuleProgress.Status.FAILED
+    if started:
+        return ModuleProgress.Status.IN_PROGRESS
+    return ModuleProgress.Status.NOT_STARTED
+
+
 def _progress_recompute(
     progress: ModuleProgress,
     *,
@@ -195,15 +208,12 @@ def _progress_recompute(
         if score is not None:
             scores.append(score)
 
-    if lessons_read == lessons_total and all_quizzes_passed:
-        status = ModuleProgress.Status.PASSED
-    elif any_quiz_failed:
-        status = ModuleProgress.Status.FAILED
-    elif lessons_read or attempts_count:
-        status = ModuleProgress.Status.IN_PROGRESS
-    else:
-        status = ModuleProgress.Status.NOT_STARTED
-
+    status = _progress_status(
+        all_read=lessons_read == lessons_total,
+        all_quizzes_passed=all_quizzes_passed,
+        any_quiz_failed=any_quiz_failed,
+        started=bool(lessons_read or attempts_count),
+    )
     progress.lessons_read = lessons_read
     progress.attempts_count = attempts_count
     progress.score_percent = round(sum(scores, Decimal(0)) / len(scores), 2) if scores else None

@@ -231,6 +231,96 @@ def _best(keys: list[AnswerKey]) -> AnswerKey | None:
     return max(keys, key=lambda k: (k.fraction, -k.id), default=None)
 
 
+def _choices_part(
+    view: QuestionView,
+    item: AttemptQuestion,
+    keys: list[AnswerKey],
+    feedback_by_id: dict[int, str],
+    flags: ReviewFlags,
+) -> None:
+    """Choice types: the choices in the attempt's order, marked as the review allows."""
+    by_id = {k.id: k for k in keys}
+    chosen = set((item.response or {}).get("choice_ids", []))
+    for cid in item.choice_order:
+        key = by_id.get(cid)
+        if key is None:
+            continue
+        choice = ChoiceView(id=cid, text=key.text, chosen=cid in chosen)
+        # Right answers mark every choice; correctness marks only the learner's own.
+        if flags.right_answers or (flags.correctness and cid in chosen):
+            choice.correct = key.fraction > 0
+        if flags.feedback:
+            choice.feedback = feedback_by_id.get(cid, "") if cid in chosen else ""
+        view.choices.append(choice)
+    if flags.right_answers:
+        if item.question.type == Question.Type.MULTIPLE_RESPONSE:
+            right = [c.text for c in view.choices if by_id[c.id].fraction > 0]
+        else:
+            best = _best(keys)
+            right = [best.text] if best and best.fraction > 0 else []
+        view.right_answer = "; ".join(right)
+
+
+def _matching_part(
+    view: QuestionView,
+    item: AttemptQuestion,
+    keys: list[AnswerKey],
+    feedback_by_id: dict[int, str],
+    flags: ReviewFlags,
+    matched: set[int] | None,
+) -> None:
+    """Matching: the options, and each prompt with the option chosen for it."""
+    by_id = {k.id: k for k in keys}
+    matches = {int(k): v for k, v in ((item.response or {}).get("matches") or {}).items()}
+    view.options = [OptionView(id=n, text=t) for n, t in enumerate(item.options, start=1)]
+    for pid in item.choice_order:
+        key = by_id.get(pid)
+        if key is None:
+            continue
+        prompt = PromptView(id=pid, text=key.text, chosen_option=matches.get(pid))
+        if flags.correctness or flags.right_answers:
+            prompt.correct = pid in matched if matched is not None else HIDDEN
+        if flags.right_answers:
+            prompt.right_answer = key.match_text
+        if flags.feedback:
+            prompt.feedback = feedback_by_id.get(pid, "")
+        view.prompts.append(prompt)
+    if flags.right_answers:
+        view.right_answer = "; ".join(f"{p.text} → {p.right_answer}" for p in view.prompts)
+
+
+def _typed_answer_part(
+    view: QuestionView,
+    keys: list[AnswerKey],
+    feedback_by_id: dict[int, str],
+    flags: ReviewFlags,
+    matched: set[int] | None,
+) -> None:
+    """Short answer and numerical: the matched answers' feedback; the best answer is right."""
+    if flags.feedback:
+        view.feedback = "".join(feedback_by_id.get(k, "") for k in matched or ())
+    if flags.right_answers:
+        best = _best(keys)
+        if best is not None and best.fraction > 0:
+            is_text = view.type == Question.Type.SHORT_ANSWER
+            view.right_answer = best.text if is_text else _number_text(best)
+
+
+def _graded_part(
+    view: QuestionView, item: AttemptQuestion, flags: ReviewFlags, graded: bool
+) -> None:
+    """What every question that takes an answer shows: score, correctness, feedback, comment."""
+    question = item.question
+    if flags.score and graded:
+        view.score = item.score
+    if flags.correctness and graded:
+        view.correctness = _correctness(item, question.type)
+    if flags.feedback:
+        view.general_feedback = question.general_feedback
+        if question.type == Question.Type.ESSAY:
+            view.comment = item.comment
+
+
 def _question_view(
     item: AttemptQuestion,
     keys: list[AnswerKey],
@@ -238,8 +328,8 @@ def _question_view(
     flags: ReviewFlags,
     graded: bool,
 ) -> QuestionView:
+    """One question of the attempt as the viewer may review it."""
     question = item.question
-    response = item.response or {}
     view = QuestionView(
         question_id=item.question_id,
         position=item.position,
@@ -249,7 +339,6 @@ def _question_view(
         answered=_answered(question.type, item.response),
         response=item.response,
     )
-    by_id = {k.id: k for k in keys}
     result = None
     if graded and flags.any:
         result = grade_response(
@@ -260,65 +349,15 @@ def _question_view(
             case_sensitive=question.case_sensitive,
             options=item.options,
         )
-    matched = set(result.matched) if result else set()
-
+    matched = set(result.matched) if result else None
     if question.type in Question.CHOICE_TYPES:
-        chosen = set(response.get("choice_ids", []))
-        for cid in item.choice_order:
-            key = by_id.get(cid)
-            if key is None:
-                continue
-            choice = ChoiceView(id=cid, text=key.text, chosen=cid in chosen)
-            # Right answers mark every choice; correctness marks only the learner's own.
-            if flags.right_answers or (flags.correctness and cid in chosen):
-                choice.correct = key.fraction > 0
-            if flags.feedback:
-                choice.feedback = feedback_by_id.get(cid, "") if cid in chosen else ""
-            view.choices.append(choice)
-        if flags.right_answers:
-            if question.type == Question.Type.MULTIPLE_RESPONSE:
-                right = [by_id[c].text for c in item.choice_order if by_id[c].fraction > 0]
-            else:
-                best = _best(keys)
-                right = [best.text] if best and best.fraction > 0 else []
-            view.right_answer = "; ".join(right)
+        _choices_part(view, item, keys, feedback_by_id, flags)
     elif question.type == Question.Type.MATCHING:
-        matches = {int(k): v for k, v in (response.get("matches") or {}).items()}
-        view.options = [OptionView(id=n, text=t) for n, t in enumerate(item.options, start=1)]
-        for pid in item.choice_order:
-            key = by_id.get(pid)
-            if key is None:
-                continue
-            prompt = PromptView(id=pid, text=key.text, chosen_option=matches.get(pid))
-            if flags.correctness or flags.right_answers:
-                prompt.correct = pid in matched if result else HIDDEN
-            if flags.right_answers:
-                prompt.right_answer = key.match_text
-            if flags.feedback:
-                prompt.feedback = feedback_by_id.get(pid, "")
-            view.prompts.append(prompt)
-        if flags.right_answers:
-            view.right_answer = "; ".join(f"{p.text} → {p.right_answer}" for p in view.prompts)
+        _matching_part(view, item, keys, feedback_by_id, flags, matched)
     elif question.type in (Question.Type.SHORT_ANSWER, Question.Type.NUMERICAL):
-        if flags.feedback:
-            view.feedback = "".join(feedback_by_id.get(k, "") for k in matched)
-        if flags.right_answers:
-            best = _best(keys)
-            if best is not None and best.fraction > 0:
-                view.right_answer = (
-                    best.text if question.type == Question.Type.SHORT_ANSWER else _number_text(best)
-                )
-
-    if not question.takes_answer:
-        return view  # text to read: nothing to review
-    if flags.score and graded:
-        view.score = item.score
-    if flags.correctness and graded:
-        view.correctness = _correctness(item, question.type)
-    if flags.feedback:
-        view.general_feedback = question.general_feedback
-        if question.type == Question.Type.ESSAY:
-            view.comment = item.comment
+        _typed_answer_part(view, keys, feedback_by_id, flags, matched)
+    if question.takes_answer:  # a description is text to read: nothing to review
+        _graded_part(view, item, flags, graded)
     return view
 
 

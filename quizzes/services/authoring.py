@@ -1,5 +1,6 @@
 """Authoring: quizzes, their settings and feedback bands, questions of every type, slots."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -75,49 +76,97 @@ def quiz_feedback_bands_set(*, actor: User, quiz: Quiz, bands: list[tuple[Decima
     FeedbackBand.objects.bulk_create(rows)
 
 
+def _check_no_answers(answers: list[dict[str, Any]], fractions: list[Decimal]) -> None:
+    """Essays and descriptions: no answers at all."""
+    if answers:
+        raise _invalid("This type has no answers.")
+
+
+def _check_choice_texts(answers: list[dict[str, Any]]) -> None:
+    """Choice types: at least two choices, each with text."""
+    if len(answers) < 2 or any(not a.get("text", "").strip() for a in answers):
+        raise _invalid("A choice question needs at least two choices, each with text.")
+
+
+def _check_accepted_fractions(fractions: list[Decimal]) -> None:
+    """Short answer and numerical: no accepted answer takes points away."""
+    if any(f < 0 for f in fractions):
+        raise _invalid("Accepted answers earn between 0 and 1 of the points.")
+
+
+def _check_single_choice(answers: list[dict[str, Any]], fractions: list[Decimal]) -> None:
+    """Single choice: two or more choices, one of which earns all the points."""
+    _check_choice_texts(answers)
+    if max(fractions) != 1:
+        raise _invalid("One choice must earn all the points (fraction 1).")
+
+
+def _check_true_false(answers: list[dict[str, Any]], fractions: list[Decimal]) -> None:
+    """True/false: a single choice question with exactly two answers."""
+    _check_single_choice(answers, fractions)
+    if len(answers) != 2:
+        raise _invalid("A true/false question has exactly two answers.")
+
+
+def _check_multiple_response(answers: list[dict[str, Any]], fractions: list[Decimal]) -> None:
+    """Multiple response: two or more choices; the right ones' fractions add up to 1."""
+    _check_choice_texts(answers)
+    if sum(f for f in fractions if f > 0) < Decimal("0.999"):
+        raise _invalid("The right choices' fractions must add up to 1 (100%).")
+
+
+def _check_short_answer(answers: list[dict[str, Any]], fractions: list[Decimal]) -> None:
+    """Short answer: accepted answers with text, one of which earns all the points."""
+    _check_accepted_fractions(fractions)
+    if any(not a.get("text", "").strip() for a in answers) or max(fractions, default=0) != 1:
+        raise _invalid("Give at least one accepted answer that earns all the points.")
+
+
+def _check_numerical(answers: list[dict[str, Any]], fractions: list[Decimal]) -> None:
+    """Numerical: each answer a value or a range, one of which earns all the points."""
+    _check_accepted_fractions(fractions)
+    for a in answers:
+        low, high = a.get("value_min"), a.get("value_max")
+        if low is None or high is None or Decimal(low) > Decimal(high):
+            raise _invalid("Each numerical answer needs a value (or a range min ≤ max).")
+    if max(fractions, default=0) != 1:
+        raise _invalid("Give at least one numerical answer that earns all the points.")
+
+
+def _check_matching(answers: list[dict[str, Any]], fractions: list[Decimal]) -> None:
+    """Matching: every row has an answer text, and at least two rows are prompts."""
+    if any(not a.get("match_text", "").strip() for a in answers):
+        raise _invalid("Every prompt and distractor needs an answer text.")
+    if sum(1 for a in answers if a.get("text", "").strip()) < 2:
+        raise _invalid("A matching question needs at least two prompts.")
+
+
+# The checks of each question type's answers (and their fractions, as Decimals).
+_ANSWER_CHECKS: dict[str, Callable[[list[dict[str, Any]], list[Decimal]], None]] = {
+    Question.Type.SINGLE_CHOICE: _check_single_choice,
+    Question.Type.MULTIPLE_RESPONSE: _check_multiple_response,
+    Question.Type.TRUE_FALSE: _check_true_false,
+    Question.Type.SHORT_ANSWER: _check_short_answer,
+    Question.Type.NUMERICAL: _check_numerical,
+    Question.Type.MATCHING: _check_matching,
+    Question.Type.ESSAY: _check_no_answers,
+    Question.Type.DESCRIPTION: _check_no_answers,
+}
+
+
 def _check_answers(question_type: str, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Answers of a question, checked for its type. Each is a dict of `Choice` fields.
 
     (Values as the form or the API's JSON gave them: `Any` until checked here.)
     """
-    T = Question.Type
     fractions = [Decimal(str(a.get("fraction", 0))) for a in answers]
     if any(not Decimal("-1") <= f <= 1 for f in fractions):
         raise _invalid("A fraction is between -1 and 1.")
-    if question_type in (T.ESSAY, T.DESCRIPTION):
-        if answers:
-            raise _invalid("This type has no answers.")
+    check = _ANSWER_CHECKS.get(question_type)
+    if check is not None:
+        check(answers, fractions)
+    if question_type in (Question.Type.ESSAY, Question.Type.DESCRIPTION):
         return []
-    if question_type in (T.SHORT_ANSWER, T.NUMERICAL) and any(f < 0 for f in fractions):
-        raise _invalid("Accepted answers earn between 0 and 1 of the points.")
-    if question_type in (T.SINGLE_CHOICE, T.TRUE_FALSE):
-        if len(answers) < 2 or any(not a.get("text", "").strip() for a in answers):
-            raise _invalid("A choice question needs at least two choices, each with text.")
-        if max(fractions) != 1:
-            raise _invalid("One choice must earn all the points (fraction 1).")
-    if question_type == T.TRUE_FALSE and len(answers) != 2:
-        raise _invalid("A true/false question has exactly two answers.")
-    if question_type == T.MULTIPLE_RESPONSE:
-        if len(answers) < 2 or any(not a.get("text", "").strip() for a in answers):
-            raise _invalid("A choice question needs at least two choices, each with text.")
-        if sum(f for f in fractions if f > 0) < Decimal("0.999"):
-            raise _invalid("The right choices' fractions must add up to 1 (100%).")
-    if question_type == T.SHORT_ANSWER and (
-        any(not a.get("text", "").strip() for a in answers) or max(fractions, default=0) != 1
-    ):
-        raise _invalid("Give at least one accepted answer that earns all the points.")
-    if question_type == T.NUMERICAL:
-        for a in answers:
-            low, high = a.get("value_min"), a.get("value_max")
-            if low is None or high is None or Decimal(low) > Decimal(high):
-                raise _invalid("Each numerical answer needs a value (or a range min ≤ max).")
-        if max(fractions, default=0) != 1:
-            raise _invalid("Give at least one numerical answer that earns all the points.")
-    if question_type == T.MATCHING:
-        if any(not a.get("match_text", "").strip() for a in answers):
-            raise _invalid("Every prompt and distractor needs an answer text.")
-        if sum(1 for a in answers if a.get("text", "").strip()) < 2:
-            raise _invalid("A matching question needs at least two prompts.")
     return answers
 
 

@@ -2,9 +2,8 @@
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
-from typing import cast
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
@@ -161,13 +160,28 @@ def cohort_progress(
     return _cohort_progress(cohort, today, only_user_id)
 
 
-def _cohort_progress(
-    cohort: Cohort, today: date | None, only_user_id: int | None
-) -> CohortProgress:
+# An enrolment as the dashboard reads it: id, user id, full name, username, e-mail, status,
+# enrolled at, completed at.
+_EnrolmentRow = tuple[int, int, str, str, str, str, datetime, datetime | None]
+
+
+@dataclass
+class _CohortReads:
+    """Everything the dashboard reads, in seven queries."""
+
+    modules: list[Module]
+    due: dict[int, date]
+    pass_marks: dict[int, int]
+    enrolments: list[_EnrolmentRow]
+    # Each enrolment's cells by module index; None where the row is not started (or missing).
+    cells_of: dict[int, list[_RawCell | None]]
+    last_activity_of: dict[int, datetime]
+    passes_by_day: dict[date, int]
+
+
+def _cohort_reads(cohort: Cohort, only_user_id: int | None, tz: tzinfo) -> _CohortReads:
     from quizzes.models import Quiz
 
-    today = today or timezone.localdate()
-    tz = timezone.get_current_timezone()
     modules = list(Module.objects.filter(course_id=cohort.course_id).order_by("position"))
     due = dict(ModuleDueDate.objects.filter(cohort=cohort).values_list("module_id", "due_on"))
     pass_marks: dict[int, int] = {}
@@ -201,6 +215,13 @@ def _cohort_progress(
         "enrolment_id", "module_id", "status", "best_score_percent", "attempts_count",
         "last_attempt_passed",
     )  # fmt: skip
+    index = {m.id: i for i, m in enumerate(modules)}
+    cells_of: dict[int, list[_RawCell | None]] = {}
+    for enrolment_id, module_id, status, best, attempts, last_passed in rows:
+        raw = cells_of.get(enrolment_id)
+        if raw is None:
+            raw = cells_of[enrolment_id] = [None] * len(modules)
+        raw[index[module_id]] = (status, best, attempts, last_passed)
     last_activity_of = dict(
         progress.filter(last_activity_at__isnull=False)
         .values("enrolment_id")
@@ -214,185 +235,273 @@ def _cohort_progress(
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
+    return _CohortReads(
+        modules, due, pass_marks, enrolments, cells_of, last_activity_of, passes_by_day
+    )
 
-    n = len(modules)
-    index = {m.id: i for i, m in enumerate(modules)}
-    by_enrolment: dict[int, list[_RawCell | None]] = {}
-    for enrolment_id, module_id, status, best, attempts, last_passed in rows:
-        raw = by_enrolment.get(enrolment_id)
-        if raw is None:
-            raw = by_enrolment[enrolment_id] = [None] * n
-        raw[index[module_id]] = (status, best, attempts, last_passed)
 
+@dataclass
+class _ModulePlan:
+    """What is alike for every learner, per module index, built once per dashboard.
+
+    Sets of modules are bit masks (bit i: the module at index i): a learner's passes against
+    the required modules or a competency's modules is then one AND and a bit count. Untouched
+    cells and per-module reasons are shared, read-only instances, not one per learner.
+    """
+
+    ids: list[int]
+    required_mask: int
+    required_count: int
+    tagged: dict[str, list[int]]  # competency code -> indexes of the modules tagged with it
+    tagged_masks: list[tuple[str, int, int]]  # (code, mask, number of modules)
+    overdue_reason: list[RiskReason | None]  # set where the module's due date has passed
+    failed_reason: list[RiskReason]
+    untouched: list[ProgressCell]
+    untouched_overdue: list[ProgressCell]
+
+
+def _module_plan(modules: list[Module], due: dict[int, date], today: date) -> _ModulePlan:
     ids = [m.id for m in modules]
-    # Sets of modules as bit masks (bit i: the module at index i): a learner's passes against
-    # the required modules or a competency's modules is then one AND and a bit count.
-    required = [i for i, m in enumerate(modules) if m.required] or list(range(n))
-    required_mask = sum(1 << i for i in required)
+    required = [i for i, m in enumerate(modules) if m.required] or list(range(len(modules)))
     tagged: dict[str, list[int]] = {}
     for i, m in enumerate(modules):
         for code in m.competencies:
             tagged.setdefault(code, []).append(i)
-    codes = [c for c in Competency.values if c in tagged]
-    tagged_masks = [(c, sum(1 << i for i in tagged[c]), len(tagged[c])) for c in codes]
-    overdue_message = [
-        f"Overdue: {m.title} (due {due[m.id]:%-d %b %Y})"
-        if m.id in due and due[m.id] < today
-        else None
-        for m in modules
-    ]
-    # Untouched cells and per-module reasons are alike for every learner: one shared,
-    # read-only instance per module instead of one per learner and module.
-    overdue_reason = [
-        RiskReason(OVERDUE, message, mid) if message else None
-        for message, mid in zip(overdue_message, ids, strict=True)
-    ]
-    failed_reason = [
-        RiskReason("failed_last_attempt", f"Failed the last attempt: {m.title}", m.id)
-        for m in modules
-    ]
-    untouched = [ProgressCell(mid, NOT_STARTED, None, 0) for mid in ids]
-    untouched_overdue = [ProgressCell(mid, OVERDUE, None, 0) for mid in ids]
-    nothing: list[_RawCell | None] = [None] * n
+    return _ModulePlan(
+        ids=ids,
+        required_mask=sum(1 << i for i in required),
+        required_count=len(required),
+        tagged=tagged,
+        tagged_masks=[
+            (c, sum(1 << i for i in tagged[c]), len(tagged[c]))
+            for c in Competency.values
+            if c in tagged
+        ],
+        overdue_reason=[
+            RiskReason(OVERDUE, f"Overdue: {m.title} (due {due[m.id]:%-d %b %Y})", m.id)
+            if m.id in due and due[m.id] < today
+            else None
+            for m in modules
+        ],
+        failed_reason=[
+            RiskReason("failed_last_attempt", f"Failed the last attempt: {m.title}", m.id)
+            for m in modules
+        ],
+        untouched=[ProgressCell(mid, NOT_STARTED, None, 0) for mid in ids],
+        untouched_overdue=[ProgressCell(mid, OVERDUE, None, 0) for mid in ids],
+    )
 
-    passed_count, overdue_count, failed_count = [0] * n, [0] * n, [0] * n
-    score_sum, score_count = [Decimal(0)] * n, [0] * n
-    histograms = [[0] * SCORE_BINS for _ in modules]
+
+@dataclass
+class _ModuleTally:
+    """Per module index, counted over the learners as their rows are built."""
+
+    passed: list[int]
+    overdue: list[int]
+    failed: list[int]
+    score_sum: list[Decimal]
+    score_count: list[int]
+    histograms: list[list[int]]
+
+    @classmethod
+    def empty(cls, n: int) -> "_ModuleTally":
+        return cls(
+            [0] * n,
+            [0] * n,
+            [0] * n,
+            [Decimal(0)] * n,
+            [0] * n,
+            [[0] * SCORE_BINS for _ in range(n)],
+        )
+
+
+@dataclass
+class _LearnerCells:
+    cells: list[ProgressCell]
+    risks: list[RiskReason]
+    passed: int  # bit mask of the modules passed
+    average_score_percent: Decimal | None
+
+
+def _learner_cells(
+    raw: list[_RawCell | None], plan: _ModulePlan, tally: _ModuleTally, *, is_complete: bool
+) -> _LearnerCells:
+    """One learner's cells, counted into the tally; a completed course carries no risks."""
+    overdue_reason, untouched = plan.overdue_reason, plan.untouched
+    cells, risks, passed = [], [], 0
+    best_sum, best_count = Decimal(0), 0
+    for i, cell in enumerate(raw):
+        overdue = overdue_reason[i]
+        if cell is None:
+            if overdue is None:
+                cells.append(untouched[i])
+            else:
+                tally.overdue[i] += 1
+                if not is_complete:
+                    risks.append(overdue)
+                cells.append(plan.untouched_overdue[i])
+            continue
+        status, best, attempts, last_passed = cell
+        if status == PASSED:
+            passed |= 1 << i
+            tally.passed[i] += 1
+        else:
+            if overdue is not None:
+                tally.overdue[i] += 1
+                if not is_complete:
+                    risks.append(overdue)
+                status = OVERDUE
+            if last_passed is False:
+                tally.failed[i] += 1
+                if not is_complete:
+                    risks.append(plan.failed_reason[i])
+        if best is not None:
+            best_sum += best
+            best_count += 1
+            tally.score_sum[i] += best
+            tally.score_count[i] += 1
+            tally.histograms[i][min(int(best) // 10, SCORE_BINS - 1)] += 1
+        cells.append(ProgressCell(plan.ids[i], status, best, attempts))
+    average = round(best_sum / best_count, 2) if best_count else None
+    return _LearnerCells(cells, risks, passed, average)
+
+
+def _inactivity(
+    last_activity: datetime | None,
+    enrolled_at: datetime,
+    started: datetime,
+    today: date,
+    inactive_before: date,
+    tz: tzinfo,
+) -> RiskReason | None:
+    """The risk of a learner with no activity since `inactive_before`, if they are one."""
+    since = max(t for t in (last_activity, enrolled_at, started) if t is not None)
+    since_day = since.astimezone(tz).date()
+    if since_day >= inactive_before:
+        return None
+    days = (today - since_day).days
+    if last_activity is None:
+        return RiskReason("inactive", f"No activity since joining, {days} days ago")
+    return RiskReason("inactive", f"No activity for {days} days")
+
+
+def _cohort_progress(
+    cohort: Cohort, today: date | None, only_user_id: int | None
+) -> CohortProgress:
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    reads = _cohort_reads(cohort, only_user_id, tz)
+    modules = reads.modules
+    plan = _module_plan(modules, reads.due, today)
+    tally = _ModuleTally.empty(len(modules))
+    nothing: list[_RawCell | None] = [None] * len(modules)
     inactive_before = today - timedelta(days=cohort.inactivity_days)
     cohort_started = datetime.combine(cohort.start_date, datetime.min.time(), tzinfo=tz)
-    learners, completed_days, completed = [], [], 0
+    learners, completed_days = [], []
     for (
         enrolment_id,
         user_id,
         full_name,
         username,
         email,
-        e_status,
+        status,
         enrolled_at,
         done_at,
-    ) in enrolments:
-        raw = by_enrolment.get(enrolment_id, nothing)
-        is_complete = e_status == Enrolment.Status.COMPLETED
-        cells, risks, passed = [], [], 0
-        best_sum, best_count = Decimal(0), 0
-        for i in range(n):
-            cell = raw[i]
-            if cell is None:
-                if overdue_message[i] is None:
-                    cells.append(untouched[i])
-                else:
-                    overdue_count[i] += 1
-                    if not is_complete:
-                        # Set wherever overdue_message is: the cast only narrows the type.
-                        risks.append(cast(RiskReason, overdue_reason[i]))
-                    cells.append(untouched_overdue[i])
-                continue
-            status, best, attempts, last_passed = cell
-            if status == PASSED:
-                passed |= 1 << i
-                passed_count[i] += 1
-            else:
-                if overdue_message[i] is not None:
-                    overdue_count[i] += 1
-                    if not is_complete:
-                        risks.append(cast(RiskReason, overdue_reason[i]))  # as above
-                    status = OVERDUE
-                if last_passed is False:
-                    failed_count[i] += 1
-                    if not is_complete:
-                        risks.append(failed_reason[i])
-            if best is not None:
-                best_sum += best
-                best_count += 1
-                score_sum[i] += best
-                score_count[i] += 1
-                histograms[i][min(int(best) // 10, SCORE_BINS - 1)] += 1
-            cells.append(ProgressCell(ids[i], status, best, attempts))
-        last_activity = last_activity_of.get(enrolment_id)
+    ) in reads.enrolments:
+        is_complete = status == Enrolment.Status.COMPLETED
+        row = _learner_cells(
+            reads.cells_of.get(enrolment_id, nothing), plan, tally, is_complete=is_complete
+        )
+        last_activity = reads.last_activity_of.get(enrolment_id)
         if is_complete:
-            completed += 1
             if done_at is not None:
                 completed_days.append(done_at.astimezone(tz).date())
         else:
-            since = max(t for t in (last_activity, enrolled_at, cohort_started) if t is not None)
-            since_day = since.astimezone(tz).date()
-            if since_day < inactive_before:
-                days = (today - since_day).days
-                risks.append(
-                    RiskReason(
-                        "inactive",
-                        f"No activity for {days} days"
-                        if last_activity is not None
-                        else f"No activity since joining, {days} days ago",
-                    )
-                )
+            risk = _inactivity(
+                last_activity, enrolled_at, cohort_started, today, inactive_before, tz
+            )
+            if risk is not None:
+                row.risks.append(risk)
         learners.append(
             LearnerRow(
                 user_id=user_id,
                 enrolment_id=enrolment_id,
                 name=full_name.strip() or username,
                 email=email,
-                enrolment_status=e_status,
+                enrolment_status=status,
                 completed_at=done_at,
-                cells=cells,
-                modules_passed=passed.bit_count(),
+                cells=row.cells,
+                modules_passed=row.passed.bit_count(),
                 progress_percent=round(
-                    (passed & required_mask).bit_count() * 100 / len(required), 1
+                    (row.passed & plan.required_mask).bit_count() * 100 / plan.required_count, 1
                 )
-                if required
+                if plan.required_count
                 else 0.0,
-                average_score_percent=round(best_sum / best_count, 2) if best_count else None,
+                average_score_percent=row.average_score_percent,
                 last_activity_at=last_activity,
-                risks=risks,
+                risks=row.risks,
                 competencies={
-                    code: round((passed & mask).bit_count() / size, 4)
-                    for code, mask, size in tagged_masks
+                    code: round((row.passed & mask).bit_count() / size, 4)
+                    for code, mask, size in plan.tagged_masks
                 },
             )
         )
+    completed = sum(1 for r in learners if r.enrolment_status == Enrolment.Status.COMPLETED)
+    return CohortProgress(
+        cohort=cohort,
+        modules=_module_summaries(reads, plan, tally, len(learners)),
+        learners=learners,
+        completed=completed,
+        today=today,
+        competencies=_competency_summaries(plan, learners),
+        timeline=_timeline(
+            cohort,
+            today,
+            reads.passes_by_day,
+            completed_days,
+            cells=len(learners) * len(modules),
+            people=len(learners),
+        ),
+    )
 
-    count = len(learners)
-    summaries = [
+
+def _module_summaries(
+    reads: _CohortReads, plan: _ModulePlan, tally: _ModuleTally, count: int
+) -> list[ModuleSummary]:
+    return [
         ModuleSummary(
             id=m.id,
             position=m.position,
             title=m.title,
             required=m.required,
-            due_on=due.get(m.id),
-            completion_rate=_share(passed_count[i], count),
-            average_score_percent=round(score_sum[i] / score_count[i], 2)
-            if score_count[i]
+            due_on=reads.due.get(m.id),
+            completion_rate=_share(tally.passed[i], count),
+            average_score_percent=round(tally.score_sum[i] / tally.score_count[i], 2)
+            if tally.score_count[i]
             else None,
-            competencies=[c for c in m.competencies if c in tagged],
-            pass_mark_percent=pass_marks.get(m.id),
-            passed=passed_count[i],
-            overdue=overdue_count[i],
-            failed=failed_count[i],
-            score_histogram=histograms[i],
+            competencies=[c for c in m.competencies if c in plan.tagged],
+            pass_mark_percent=reads.pass_marks.get(m.id),
+            passed=tally.passed[i],
+            overdue=tally.overdue[i],
+            failed=tally.failed[i],
+            score_histogram=tally.histograms[i],
         )
-        for i, m in enumerate(modules)
+        for i, m in enumerate(reads.modules)
     ]
+
+
+def _competency_summaries(plan: _ModulePlan, learners: list[LearnerRow]) -> list[CompetencySummary]:
     labels = dict(Competency.choices)
-    competencies = [
+    count = len(learners)
+    return [
         CompetencySummary(
             code=code,
             label=labels[code],
-            module_ids=[ids[i] for i in tagged[code]],
+            module_ids=[plan.ids[i] for i in plan.tagged[code]],
             share=round(sum(r.competencies[code] for r in learners) / count, 4) if count else 0.0,
         )
-        for code in codes
+        for code, _, _ in plan.tagged_masks
     ]
-    return CohortProgress(
-        cohort=cohort,
-        modules=summaries,
-        learners=learners,
-        completed=completed,
-        today=today,
-        competencies=competencies,
-        timeline=_timeline(
-            cohort, today, passes_by_day, completed_days, cells=count * n, people=count
-        ),
-    )
 
 
 def _timeline(

@@ -150,31 +150,71 @@ def _roster_read(data: bytes) -> list[RosterRow]:
     return rows
 
 
-def _roster_plan(cohort: Cohort, rows: list[RosterRow]) -> RosterPlan:
-    """Check every row and decide what it would do, in a fixed number of queries."""
+def _row_check(row: RosterRow) -> None:
+    """Record what is wrong with a row on its own: its address and its name."""
+    if not row.email:
+        row.error("email", "The email address is missing.")
+    else:
+        try:
+            validate_email(row.email)
+        except DjangoValidationError:
+            row.error("email", f"“{row.email}” is not a valid email address.")
+    if len(row.full_name) > 200:
+        row.error("full_name", "The name is longer than 200 characters.")
+
+
+def _rows_check(rows: list[RosterRow]) -> dict[str, int]:
+    """Check each row on its own and mark repeated addresses; returns each address's line."""
     first_line: dict[str, int] = {}
     for row in rows:
-        if not row.email:
-            row.error("email", "The email address is missing.")
-        else:
-            try:
-                validate_email(row.email)
-            except DjangoValidationError:
-                row.error("email", f"“{row.email}” is not a valid email address.")
-        if len(row.full_name) > 200:
-            row.error("full_name", "The name is longer than 200 characters.")
+        _row_check(row)
         if row.email and not row.errors:
             if row.email in first_line:
                 row.error("email", f"Duplicate of line {first_line[row.email]}.")
             else:
                 first_line[row.email] = row.line
+    return first_line
 
+
+def _accounts_by_email(emails: list[str]) -> dict[str, list[UserModel]]:
+    """The accounts using each address (any case), in one query."""
     User = get_user_model()
     users: dict[str, list[UserModel]] = {}
-    for account in User.objects.annotate(email_lower=Lower("email")).filter(
-        email_lower__in=list(first_line)
-    ):
+    for account in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails):
         users.setdefault(account.email_lower, []).append(account)
+    return users
+
+
+def _row_new_account(row: RosterRow) -> None:
+    """Decide a row whose address has no account: invite them, given a name."""
+    if not row.full_name:
+        row.error("full_name", "A full name is needed to create an account.")
+    else:
+        row.action, row.note = "invite", "New account: an invitation will be e-mailed."
+
+
+def _row_existing_account(
+    row: RosterRow, cohort: Cohort, user: UserModel, enrolment: Enrolment | None
+) -> None:
+    """Decide a row whose address is an account's, from that account's enrolment."""
+    row.user_id = user.pk
+    row.full_name = user.get_full_name()
+    if not user.is_active:
+        row.error("email", "This account is deactivated.")
+    elif enrolment is None:
+        row.action, row.note = "add", "Existing account: will be enrolled in the course."
+    elif enrolment.cohort_id == cohort.id:
+        row.action, row.note = "skip", "Already in this cohort."
+    elif enrolment.cohort_id is not None:
+        row.error("email", f"Already in another cohort of this course: {enrolment.cohort}.")
+    else:
+        row.action, row.note = "add", "Already enrolled in the course: joins the cohort."
+
+
+def _roster_plan(cohort: Cohort, rows: list[RosterRow]) -> RosterPlan:
+    """Check every row and decide what it would do, in a fixed number of queries."""
+    first_line = _rows_check(rows)
+    users = _accounts_by_email(list(first_line))
     enrolments = {
         e.user_id: e
         for e in Enrolment.objects.filter(
@@ -188,27 +228,10 @@ def _roster_plan(cohort: Cohort, rows: list[RosterRow]) -> RosterPlan:
         matches = users.get(row.email, [])
         if len(matches) > 1:
             row.error("email", "Several accounts use this address; ask an administrator.")
-            continue
-        if not matches:
-            if not row.full_name:
-                row.error("full_name", "A full name is needed to create an account.")
-            else:
-                row.action, row.note = "invite", "New account: an invitation will be e-mailed."
-            continue
-        user = matches[0]
-        row.user_id = user.pk
-        row.full_name = user.get_full_name()
-        enrolment = enrolments.get(user.pk)
-        if not user.is_active:
-            row.error("email", "This account is deactivated.")
-        elif enrolment is None:
-            row.action, row.note = "add", "Existing account: will be enrolled in the course."
-        elif enrolment.cohort_id == cohort.id:
-            row.action, row.note = "skip", "Already in this cohort."
-        elif enrolment.cohort_id is not None:
-            row.error("email", f"Already in another cohort of this course: {enrolment.cohort}.")
+        elif not matches:
+            _row_new_account(row)
         else:
-            row.action, row.note = "add", "Already enrolled in the course: joins the cohort."
+            _row_existing_account(row, cohort, matches[0], enrolments.get(matches[0].pk))
     return RosterPlan(rows=rows)
 
 

@@ -12,6 +12,7 @@ from unittest import mock
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from rest_framework.test import APIClient
 
@@ -75,6 +76,44 @@ def course(db, instructor):
 def quiz(course):
     """The quiz of the course's first module (three single-choice questions)."""
     return course.modules.get(position=1).quizzes.get()
+
+
+# The apps whose rows a refused action must leave as they were (API tokens included).
+_STATE_APPS = ("accounts", "courses", "quizzes", "certificates", "authtoken")
+
+
+def database_state() -> dict[str, list[tuple]]:
+    """Every row of the project's tables, to compare before and after a refused action."""
+    return {
+        model._meta.label: sorted(model._default_manager.order_by().values_list(), key=repr)
+        for model in django_apps.get_models()
+        if model._meta.app_label in _STATE_APPS
+    }
+
+
+@pytest.fixture
+def unchanged(django_capture_on_commit_callbacks):
+    """Run `action`, which must write nothing and enqueue nothing; return what it returned.
+
+    With `error`, the action must raise it (with `code`, if given) and the error is returned.
+    """
+
+    def run(action, error=None, code=None):
+        before = database_state()
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            if error is None:
+                result = action()
+            else:
+                with pytest.raises(error) as raised:
+                    action()
+                result = raised.value
+                assert code is None or result.code == code
+                assert result.message
+        assert callbacks == []
+        assert database_state() == before
+        return result
+
+    return run
 
 
 @pytest.fixture

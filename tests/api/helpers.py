@@ -2,13 +2,9 @@
 
 from unittest import mock
 
-from rest_framework.authtoken.models import Token
-
-from certificates.models import Certificate
-from courses.models import Enrolment, LessonProgress, ModuleProgress
+from courses.models import Enrolment
 from courses.services.enrolment import lesson_complete
 from lms.celery import app
-from quizzes.models import Attempt, AttemptQuestion
 from quizzes.services.attempts import attempt_start, attempt_submit
 from quizzes.services.grading import attempt_grade
 from tasks.enqueue import GRADE_ATTEMPT, ISSUE_CERTIFICATE  # noqa: F401 (the tests import them here)
@@ -47,44 +43,6 @@ def sent_tasks(callbacks) -> list[tuple[str, tuple]]:
         for callback in callbacks:
             callback()
     return [(call.args[0], tuple(call.kwargs["args"])) for call in send_task.call_args_list]
-
-
-def db_state() -> dict:
-    """The rows a request could change, to compare before and after a refused request."""
-    return {
-        "tokens": list(Token.objects.order_by("key").values_list("key", "user_id")),
-        "enrolments": list(
-            Enrolment.objects.order_by("id").values_list(
-                "id", "user_id", "course_id", "cohort_id", "status", "completed_at"
-            )
-        ),
-        "lessons_read": list(
-            LessonProgress.objects.order_by("id").values_list("id", "enrolment_id", "lesson_id")
-        ),
-        "module_progress": list(
-            ModuleProgress.objects.order_by("id").values_list(
-                "id",
-                "status",
-                "lessons_read",
-                "attempts_count",
-                "score_percent",
-                "last_activity_at",
-            )
-        ),
-        "attempts": list(
-            Attempt.objects.order_by("id").values_list(
-                "id", "user_id", "number", "state", "submitted_at", "graded_at", "score"
-            )
-        ),
-        "responses": list(
-            AttemptQuestion.objects.order_by("id").values_list(
-                "id", "response", "responded_at", "score"
-            )
-        ),
-        "certificates": list(
-            Certificate.objects.order_by("id").values_list("id", "status", "sha256", "pdf")
-        ),
-    }
 
 
 def complete_course(user, course) -> Enrolment:

@@ -6,26 +6,11 @@ from rest_framework.test import APIClient
 from courses.models import Enrolment
 from quizzes.models import Attempt, Choice
 from quizzes.services.attempts import attempt_save_response, attempt_submit
-from tests.api.helpers import assert_error, db_state
+from tests.api.helpers import assert_error
 from tests.conftest import api_client_for
 from tests.factories import PASSWORD, right_answers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def refused(django_capture_on_commit_callbacks):
-    """Make a request that must change nothing: checks the database and on-commit callbacks."""
-
-    def make(request):
-        before = db_state()
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            response = request()
-        assert callbacks == []
-        assert db_state() == before
-        return response
-
-    return make
 
 
 @pytest.fixture
@@ -42,24 +27,24 @@ def response_url(attempt, question_id: int) -> str:
 # --- submitting ---------------------------------------------------------------------------------
 
 
-def test_submitting_twice_is_a_conflict(learner_api, submitted, refused):
-    response = refused(lambda: learner_api.post(f"/api/v1/attempts/{submitted.id}/submit/"))
+def test_submitting_twice_is_a_conflict(learner_api, submitted, unchanged):
+    response = unchanged(lambda: learner_api.post(f"/api/v1/attempts/{submitted.id}/submit/"))
     assert_error(response, 409, "attempt_closed")
     submitted.refresh_from_db()
     assert submitted.state == Attempt.State.SUBMITTED
 
 
 @pytest.mark.parametrize("persona", ["other_learner", "instructor", "director", "outsider"])
-def test_submitting_someone_elses_attempt_is_not_found(request, persona, attempt, refused):
+def test_submitting_someone_elses_attempt_is_not_found(request, persona, attempt, unchanged):
     client = api_client_for(request.getfixturevalue(persona))
-    response = refused(lambda: client.post(f"/api/v1/attempts/{attempt.id}/submit/"))
+    response = unchanged(lambda: client.post(f"/api/v1/attempts/{attempt.id}/submit/"))
     assert_error(response, 404, "not_found")
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.IN_PROGRESS
 
 
-def test_submitting_an_unknown_attempt_is_not_found(learner_api, refused):
-    response = refused(lambda: learner_api.post("/api/v1/attempts/999999/submit/"))
+def test_submitting_an_unknown_attempt_is_not_found(learner_api, unchanged):
+    response = unchanged(lambda: learner_api.post("/api/v1/attempts/999999/submit/"))
     assert_error(response, 404, "not_found")
 
 
@@ -67,9 +52,9 @@ def test_submitting_an_unknown_attempt_is_not_found(learner_api, refused):
 
 
 @pytest.mark.parametrize("persona", ["other_learner", "director", "outsider"])
-def test_reading_someone_elses_attempt_is_not_found(request, persona, submitted, refused):
+def test_reading_someone_elses_attempt_is_not_found(request, persona, submitted, unchanged):
     client = api_client_for(request.getfixturevalue(persona))
-    response = refused(lambda: client.get(f"/api/v1/attempts/{submitted.id}/"))
+    response = unchanged(lambda: client.get(f"/api/v1/attempts/{submitted.id}/"))
     assert_error(response, 404, "not_found")
 
 
@@ -92,15 +77,15 @@ def test_the_courses_instructor_reads_a_learners_attempt_with_its_key(instructor
 
 
 @pytest.mark.parametrize("persona", ["learner", "director", "outsider"])
-def test_enrolling_in_a_draft_course_is_not_found(request, persona, draft_course, refused):
+def test_enrolling_in_a_draft_course_is_not_found(request, persona, draft_course, unchanged):
     client = api_client_for(request.getfixturevalue(persona))
-    response = refused(lambda: client.post(f"/api/v1/courses/{draft_course.slug}/enroll/"))
+    response = unchanged(lambda: client.post(f"/api/v1/courses/{draft_course.slug}/enroll/"))
     assert_error(response, 404, "not_found")
     assert not Enrolment.objects.filter(course=draft_course).exists()
 
 
-def test_enrolling_in_an_unknown_course_is_not_found(learner_api, refused):
-    response = refused(lambda: learner_api.post("/api/v1/courses/no-such-course/enroll/"))
+def test_enrolling_in_an_unknown_course_is_not_found(learner_api, unchanged):
+    response = unchanged(lambda: learner_api.post("/api/v1/courses/no-such-course/enroll/"))
     assert_error(response, 404, "not_found")
 
 
@@ -109,15 +94,17 @@ def test_enrolling_in_an_unknown_course_is_not_found(learner_api, refused):
 
 @pytest.mark.parametrize("persona", ["other_learner", "instructor", "director", "outsider"])
 def test_downloading_another_learners_certificate_is_not_found(
-    request, persona, ready_certificate, refused
+    request, persona, ready_certificate, unchanged
 ):
     client = api_client_for(request.getfixturevalue(persona))
-    response = refused(lambda: client.get(f"/api/v1/certificates/{ready_certificate.id}/pdf/"))
+    response = unchanged(lambda: client.get(f"/api/v1/certificates/{ready_certificate.id}/pdf/"))
     assert_error(response, 404, "not_found")
 
 
-def test_downloading_a_certificate_needs_an_account(ready_certificate, refused):
-    response = refused(lambda: APIClient().get(f"/api/v1/certificates/{ready_certificate.id}/pdf/"))
+def test_downloading_a_certificate_needs_an_account(ready_certificate, unchanged):
+    response = unchanged(
+        lambda: APIClient().get(f"/api/v1/certificates/{ready_certificate.id}/pdf/")
+    )
     assert response.status_code in (401, 403)
     assert_error(response, response.status_code, "not_authenticated")
 
@@ -125,7 +112,7 @@ def test_downloading_a_certificate_needs_an_account(ready_certificate, refused):
 # --- saving responses ---------------------------------------------------------------------------
 
 
-def test_a_choice_from_another_question_is_refused(learner, learner_api, attempt, refused):
+def test_a_choice_from_another_question_is_refused(learner, learner_api, attempt, unchanged):
     first, second = attempt.questions.order_by("position")[:2]
     kept = right_answers(attempt)[first.question_id]
     attempt_save_response(
@@ -133,7 +120,7 @@ def test_a_choice_from_another_question_is_refused(learner, learner_api, attempt
     )
     foreign = second.choice_order[0]
 
-    response = refused(
+    response = unchanged(
         lambda: learner_api.put(
             response_url(attempt, first.question_id), {"choice_ids": [foreign]}, format="json"
         )
@@ -158,10 +145,12 @@ def test_a_choice_from_another_question_is_refused(learner, learner_api, attempt
         pytest.param(lambda cid: {"choice_ids": [cid], "note": "x"}, id="extra-key"),
     ],
 )
-def test_choice_ids_that_are_not_a_list_of_ids_are_refused(payload, learner_api, attempt, refused):
+def test_choice_ids_that_are_not_a_list_of_ids_are_refused(
+    payload, learner_api, attempt, unchanged
+):
     item = attempt.questions.get(position=1)
     body = payload(item.choice_order[0])
-    response = refused(
+    response = unchanged(
         lambda: learner_api.put(response_url(attempt, item.question_id), body, format="json")
     )
     error = assert_error(response, 400, "invalid_response")
@@ -170,22 +159,22 @@ def test_choice_ids_that_are_not_a_list_of_ids_are_refused(payload, learner_api,
     assert (item.response, item.responded_at) == (None, None)
 
 
-def test_two_choices_for_a_single_choice_question_are_refused(learner_api, attempt, refused):
+def test_two_choices_for_a_single_choice_question_are_refused(learner_api, attempt, unchanged):
     item = attempt.questions.get(position=1)
     body = {"choice_ids": item.choice_order[:2]}
-    response = refused(
+    response = unchanged(
         lambda: learner_api.put(response_url(attempt, item.question_id), body, format="json")
     )
     assert_error(response, 400, "invalid_response")
 
 
 def test_saving_for_a_question_not_in_the_attempt_is_not_found(
-    learner_api, course, attempt, refused
+    learner_api, course, attempt, unchanged
 ):
     other_quiz = course.modules.get(position=2).quizzes.get()
     other_question = other_quiz.slots.first().question
     choice_id = other_question.choices.first().id
-    response = refused(
+    response = unchanged(
         lambda: learner_api.put(
             response_url(attempt, other_question.id), {"choice_ids": [choice_id]}, format="json"
         )
@@ -193,11 +182,11 @@ def test_saving_for_a_question_not_in_the_attempt_is_not_found(
     assert_error(response, 404, "question_not_in_attempt")
 
 
-def test_saving_after_submit_is_a_conflict(learner_api, submitted, refused):
+def test_saving_after_submit_is_a_conflict(learner_api, submitted, unchanged):
     item = submitted.questions.get(position=1)
     kept = item.response
     other_choice = next(c for c in item.choice_order if c not in kept["choice_ids"])
-    response = refused(
+    response = unchanged(
         lambda: learner_api.put(
             response_url(submitted, item.question_id), {"choice_ids": [other_choice]}, format="json"
         )
@@ -208,10 +197,10 @@ def test_saving_after_submit_is_a_conflict(learner_api, submitted, refused):
 
 
 @pytest.mark.parametrize("persona", ["other_learner", "instructor", "director", "outsider"])
-def test_saving_into_someone_elses_attempt_is_not_found(request, persona, attempt, refused):
+def test_saving_into_someone_elses_attempt_is_not_found(request, persona, attempt, unchanged):
     client = api_client_for(request.getfixturevalue(persona))
     item = attempt.questions.get(position=1)
-    response = refused(
+    response = unchanged(
         lambda: client.put(
             response_url(attempt, item.question_id),
             {"choice_ids": [item.choice_order[0]]},
@@ -225,38 +214,38 @@ def test_saving_into_someone_elses_attempt_is_not_found(request, persona, attemp
 
 
 @pytest.mark.parametrize("persona", ["learner", "director", "outsider"])
-def test_starting_a_quiz_without_enrolment_is_forbidden(request, persona, quiz, refused):
+def test_starting_a_quiz_without_enrolment_is_forbidden(request, persona, quiz, unchanged):
     client = api_client_for(request.getfixturevalue(persona))
-    response = refused(lambda: client.post(f"/api/v1/quizzes/{quiz.id}/attempts/"))
+    response = unchanged(lambda: client.post(f"/api/v1/quizzes/{quiz.id}/attempts/"))
     assert_error(response, 403, "not_enrolled")
     assert not Attempt.objects.exists()
 
 
-def test_completing_a_lesson_without_enrolment_is_forbidden(learner_api, course, refused):
+def test_completing_a_lesson_without_enrolment_is_forbidden(learner_api, course, unchanged):
     lesson = course.modules.get(position=1).lessons.get()
-    response = refused(lambda: learner_api.post(f"/api/v1/lessons/{lesson.id}/complete/"))
+    response = unchanged(lambda: learner_api.post(f"/api/v1/lessons/{lesson.id}/complete/"))
     assert_error(response, 403, "not_enrolled")
 
 
 # --- authentication -----------------------------------------------------------------------------
 
 
-def test_my_progress_needs_an_account(refused):
-    response = refused(lambda: APIClient().get("/api/v1/me/progress/"))
+def test_my_progress_needs_an_account(unchanged):
+    response = unchanged(lambda: APIClient().get("/api/v1/me/progress/"))
     assert response.status_code in (401, 403)
     assert_error(response, response.status_code, "not_authenticated")
 
 
-def test_an_unknown_token_is_refused(learner, refused):
+def test_an_unknown_token_is_refused(learner, unchanged):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
-    response = refused(lambda: client.get("/api/v1/me/progress/"))
+    response = unchanged(lambda: client.get("/api/v1/me/progress/"))
     assert response.status_code in (401, 403)
     assert_error(response, response.status_code, "authentication_failed")
 
 
-def test_a_wrong_password_gets_no_token(learner, refused):
-    response = refused(
+def test_a_wrong_password_gets_no_token(learner, unchanged):
+    response = unchanged(
         lambda: APIClient().post(
             "/api/v1/auth/token/",
             {"username": "learner", "password": PASSWORD + "!"},
@@ -271,9 +260,9 @@ def test_a_wrong_password_gets_no_token(learner, refused):
 
 
 @pytest.mark.parametrize("persona", ["learner", "director", "outsider"])
-def test_a_draft_course_is_not_found(request, persona, draft_course, refused):
+def test_a_draft_course_is_not_found(request, persona, draft_course, unchanged):
     client = api_client_for(request.getfixturevalue(persona))
-    response = refused(lambda: client.get(f"/api/v1/courses/{draft_course.slug}/"))
+    response = unchanged(lambda: client.get(f"/api/v1/courses/{draft_course.slug}/"))
     assert_error(response, 404, "not_found")
 
 

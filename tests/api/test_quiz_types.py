@@ -6,7 +6,7 @@ import pytest
 from quizzes.models import Attempt
 from quizzes.services.attempts import attempt_start, attempt_submit
 from quizzes.services.grading import attempt_grade
-from tests.api.helpers import assert_error, db_state, keys_anywhere
+from tests.api.helpers import assert_error, keys_anywhere
 from tests.conftest import api_client_for
 from tests.quizzes.builders import T, quiz_of_every_type, right_response
 
@@ -35,19 +35,6 @@ def every_type(quiz, instructor):
 def started(learner, quiz, enrolment, every_type):
     attempt, _ = attempt_start(user=learner, quiz=quiz)
     return attempt
-
-
-@pytest.fixture
-def refused(django_capture_on_commit_callbacks):
-    def make(request):
-        before = db_state()
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            response = request()
-        assert callbacks == []
-        assert db_state() == before
-        return response
-
-    return make
 
 
 def item_of(attempt, kind):
@@ -132,23 +119,23 @@ def test_a_saved_answer_of_each_type_comes_back_on_reload(learner_api, started, 
     ],
 )
 def test_bad_answers_of_each_type_are_refused_in_the_error_shape(
-    learner_api, started, refused, kind, body, status, code
+    learner_api, started, unchanged, kind, body, status, code
 ):
     item = item_of(started, kind)
-    response = refused(lambda: learner_api.put(url(started, item), body, format="json"))
+    response = unchanged(lambda: learner_api.put(url(started, item), body, format="json"))
     error = assert_error(response, status, code)
     assert error["details"]["question_id"] == item.question_id
 
 
-def test_an_answer_to_a_submitted_attempt_is_a_conflict(learner, learner_api, started, refused):
+def test_an_answer_to_a_submitted_attempt_is_a_conflict(learner, learner_api, started, unchanged):
     attempt_submit(user=learner, attempt_id=started.id)
     item = item_of(started, T.SHORT_ANSWER)
-    response = refused(lambda: learner_api.put(url(started, item), {"text": "x"}, format="json"))
+    response = unchanged(lambda: learner_api.put(url(started, item), {"text": "x"}, format="json"))
     assert_error(response, 409, "attempt_closed")
 
 
-def test_a_missing_question_is_not_found(learner_api, started, refused):
-    response = refused(
+def test_a_missing_question_is_not_found(learner_api, started, unchanged):
+    response = unchanged(
         lambda: learner_api.put(
             f"/api/v1/attempts/{started.id}/responses/999999/", {"text": "x"}, format="json"
         )
@@ -203,10 +190,12 @@ def test_the_instructor_grades_the_essay_and_the_learner_sees_score_and_comment(
 
 
 @pytest.mark.parametrize("persona", ["learner", "other_learner", "director", "outsider"])
-def test_no_one_else_grades_essays(request, persona, waiting, refused):
+def test_no_one_else_grades_essays(request, persona, waiting, unchanged):
     item = item_of(waiting, T.ESSAY)
     client = api_client_for(request.getfixturevalue(persona))
-    response = refused(lambda: client.post(grade_url(waiting, item), {"score": "1"}, format="json"))
+    response = unchanged(
+        lambda: client.post(grade_url(waiting, item), {"score": "1"}, format="json")
+    )
     assert_error(response, 404, "not_found")
 
 
@@ -214,8 +203,8 @@ def test_no_one_else_grades_essays(request, persona, waiting, refused):
     ("body", "code"),
     [({"score": "2"}, "invalid_score"), ({"score": "x"}, "invalid"), ({}, "invalid")],
 )
-def test_a_bad_essay_score_is_refused(instructor, waiting, refused, body, code):
+def test_a_bad_essay_score_is_refused(instructor, waiting, unchanged, body, code):
     item = item_of(waiting, T.ESSAY)
     client = api_client_for(instructor)
-    response = refused(lambda: client.post(grade_url(waiting, item), body, format="json"))
+    response = unchanged(lambda: client.post(grade_url(waiting, item), body, format="json"))
     assert_error(response, 400, code)

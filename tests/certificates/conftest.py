@@ -8,12 +8,7 @@ import segno
 from PIL import Image
 
 from certificates.models import (
-    Certificate,
-    CertificateBatch,
-    CertificateBranding,
-    CertificateEvent,
     CreditClaim,
-    NameChangeRequest,
 )
 from certificates.rendering import QR_SCALE, verify_url
 from courses.models import Cohort, Enrolment
@@ -88,38 +83,3 @@ def cohort(course, director) -> Cohort:
     )
     cohort.directors.add(director)
     return cohort
-
-
-def certificates_state() -> dict:
-    """Every row the certificate services write, to compare before and after a refusal."""
-    return {
-        model.__name__: sorted(model.objects.values_list(), key=lambda row: row[0])
-        for model in (
-            Certificate,
-            CertificateBatch,
-            CertificateBranding,
-            CertificateEvent,
-            CreditClaim,
-            NameChangeRequest,
-        )
-    } | {"enrolments": sorted(Enrolment.objects.values_list())}
-
-
-@pytest.fixture
-def unchanged(django_capture_on_commit_callbacks):
-    """Run `action`, which must be refused: nothing written, nothing enqueued."""
-
-    def run(action, error, code: str):
-        before = certificates_state()
-        with (
-            django_capture_on_commit_callbacks(execute=False) as callbacks,
-            pytest.raises(error) as raised,
-        ):
-            action()
-        assert raised.value.code == code
-        assert raised.value.message
-        assert callbacks == []
-        assert certificates_state() == before
-        return raised.value
-
-    return run

@@ -18,7 +18,7 @@ from certificates.services import (
     name_change_request_create,
 )
 from tests.api.helpers import ISSUE_CERTIFICATE, assert_error, sent_tasks
-from tests.certificates.conftest import certificates_state, claim, complete
+from tests.certificates.conftest import claim, complete
 from tests.conftest import api_client_for
 from tests.factories import UserFactory, enrol
 
@@ -30,21 +30,6 @@ PERSONAS = ["learner", "other_learner", "instructor", "director", "outsider"]
 @pytest.fixture
 def staff(db):
     return UserFactory(username="registrar", full_name="Registrar", is_staff=True)
-
-
-@pytest.fixture
-def refused(django_capture_on_commit_callbacks):
-    """Make a request that must change nothing and enqueue nothing."""
-
-    def make(request):
-        before = certificates_state()
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            response = request()
-        assert callbacks == []
-        assert certificates_state() == before
-        return response
-
-    return make
 
 
 @pytest.fixture
@@ -104,19 +89,19 @@ def test_claiming_credit_through_the_api_issues_the_certificate(
     ],
 )
 def test_a_bad_claim_gets_a_clear_error_and_changes_nothing(
-    learner, course, unclaimed, refused, body, status, code
+    learner, course, unclaimed, unchanged, body, status, code
 ):
     payload = {"course": course.slug, **body}
 
-    response = refused(
+    response = unchanged(
         lambda: api_client_for(learner).post("/api/v1/me/credit-claims/", payload, format="json")
     )
 
     assert_error(response, status, code)
 
 
-def test_a_second_claim_is_a_conflict(learner, course, completed, refused):
-    response = refused(
+def test_a_second_claim_is_a_conflict(learner, course, completed, unchanged):
+    response = unchanged(
         lambda: api_client_for(learner).post(
             "/api/v1/me/credit-claims/",
             {"course": course.slug, "credits": "1", "attested": True},
@@ -127,8 +112,8 @@ def test_a_second_claim_is_a_conflict(learner, course, completed, refused):
     assert_error(response, 409, "already_claimed")
 
 
-def test_claiming_needs_an_account(course, unclaimed, refused):
-    response = refused(
+def test_claiming_needs_an_account(course, unclaimed, unchanged):
+    response = unchanged(
         lambda: APIClient().post(
             "/api/v1/me/credit-claims/", {"course": course.slug, "credits": "1", "attested": True}
         )
@@ -153,10 +138,10 @@ def test_the_owner_asks_for_a_name_change(learner, ready):
 
 
 @pytest.mark.parametrize("persona", ["other_learner", "instructor", "director", "outsider"])
-def test_nobody_else_asks_for_a_name_change(request, persona, ready, refused):
+def test_nobody_else_asks_for_a_name_change(request, persona, ready, unchanged):
     client = api_client_for(request.getfixturevalue(persona))
 
-    response = refused(
+    response = unchanged(
         lambda: client.post(
             f"/api/v1/certificates/{ready.id}/name-change/", {"name": "X"}, format="json"
         )
@@ -165,8 +150,8 @@ def test_nobody_else_asks_for_a_name_change(request, persona, ready, refused):
     assert_error(response, 404, "not_found")
 
 
-def test_a_blank_name_is_refused(learner, ready, refused):
-    response = refused(
+def test_a_blank_name_is_refused(learner, ready, unchanged):
+    response = unchanged(
         lambda: api_client_for(learner).post(
             f"/api/v1/certificates/{ready.id}/name-change/", {"name": "  "}, format="json"
         )
@@ -277,11 +262,11 @@ def test_a_director_queues_a_job_and_follows_it(director, cohort, cohort_member)
 
 
 @pytest.mark.parametrize("persona", ["learner", "instructor", "outsider"])
-def test_others_cannot_see_or_queue_a_cohorts_jobs(request, persona, cohort, director, refused):
+def test_others_cannot_see_or_queue_a_cohorts_jobs(request, persona, cohort, director, unchanged):
     batch = CertificateBatch.objects.create(cohort=cohort, kind="issue", requested_by=director)
     client = api_client_for(request.getfixturevalue(persona))
 
-    queued = refused(
+    queued = unchanged(
         lambda: client.post(
             f"/api/v1/cohorts/{cohort.id}/certificate-batches/", {"kind": "issue"}, format="json"
         )
@@ -294,13 +279,13 @@ def test_others_cannot_see_or_queue_a_cohorts_jobs(request, persona, cohort, dir
     assert_error(zipped, 404, "not_found")
 
 
-def test_a_bad_kind_and_a_second_job_are_refused(director, cohort, refused):
+def test_a_bad_kind_and_a_second_job_are_refused(director, cohort, unchanged):
     client = api_client_for(director)
     url = f"/api/v1/cohorts/{cohort.id}/certificate-batches/"
 
-    bad = refused(lambda: client.post(url, {"kind": "delete"}, format="json"))
+    bad = unchanged(lambda: client.post(url, {"kind": "delete"}, format="json"))
     first = client.post(url, {"kind": "issue"}, format="json")
-    second = refused(lambda: client.post(url, {"kind": "rerender"}, format="json"))
+    second = unchanged(lambda: client.post(url, {"kind": "rerender"}, format="json"))
 
     assert_error(bad, 400, "invalid")
     assert first.status_code == 202

@@ -8,9 +8,13 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.shortcuts import render
 
+from certificates.services.corrections import (
+    certificate_revoke,
+    name_change_approve,
+    name_change_reject,
+)
 from lms.errors import ApplicationError
 
-from . import services
 from .models import (
     Certificate,
     CertificateBatch,
@@ -87,7 +91,7 @@ class CertificateAdmin(admin.ModelAdmin):
             done = 0
             for certificate in queryset:
                 try:
-                    services.certificate_revoke(
+                    certificate_revoke(
                         certificate_id=certificate.id,
                         reason=form.cleaned_data["reason"],
                         actor=request.user,
@@ -149,7 +153,7 @@ class NameChangeRequestAdmin(admin.ModelAdmin):
         self._decide(
             request,
             queryset,
-            lambda r: services.name_change_approve(request_id=r.id, actor=request.user),
+            lambda r: name_change_approve(request_id=r.id, actor=request.user),
             "Approved",
         )
 
@@ -158,7 +162,7 @@ class NameChangeRequestAdmin(admin.ModelAdmin):
         self._decide(
             request,
             queryset,
-            lambda r: services.name_change_reject(request_id=r.id, actor=request.user),
+            lambda r: name_change_reject(request_id=r.id, actor=request.user),
             "Rejected",
         )
 

@@ -11,10 +11,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from certificates.selectors.cohorts import (
+    batch_for_viewer,
+    cohort_for_certificates,
+    cohort_ready_certificates,
+)
+from certificates.selectors.learners import (
+    certificate_for_download,
+    certificates_of,
+    credit_enrolments_of,
+)
+from certificates.selectors.verification import certificate_verify, earlier_checksums
+from certificates.services.batches import certificate_batch_create
+from certificates.services.corrections import name_change_request_create
+from certificates.services.credit import credit_claim_create
 from courses.models import Course
 from lms.errors import NotFound
 
-from . import selectors, services
 from .archive import certificates_zip
 from .models import Certificate, CertificateBatch
 from .rendering import verify_url
@@ -58,7 +71,7 @@ class MyCertificatesApi(ListAPIView):
 
     def get_queryset(self):
         # IsAuthenticated (the API's default) lets only users in, never AnonymousUser.
-        return selectors.certificates_of(user=cast(User, self.request.user))
+        return certificates_of(user=cast(User, self.request.user))
 
 
 def pdf_response(certificate: Certificate) -> FileResponse:
@@ -73,9 +86,7 @@ def pdf_response(certificate: Certificate) -> FileResponse:
 class CertificatePdfApi(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, certificate_id: int):
-        certificate = selectors.certificate_for_download(
-            user=request.user, certificate_id=certificate_id
-        )
+        certificate = certificate_for_download(user=request.user, certificate_id=certificate_id)
         return pdf_response(certificate)
 
 
@@ -116,7 +127,7 @@ class CreditClaimsApi(ListAPIView):
     serializer_class = CreditClaimOutput
 
     def get_queryset(self):
-        return selectors.credit_enrolments_of(user=cast(User, self.request.user))  # as above
+        return credit_enrolments_of(user=cast(User, self.request.user))  # as above
 
     @extend_schema(request=CreditClaimInput, responses={201: CreditClaimOutput})
     def post(self, request):
@@ -125,7 +136,7 @@ class CreditClaimsApi(ListAPIView):
         course = Course.objects.filter(slug=data.validated_data["course"]).first()
         if course is None:
             raise NotFound("No such course.")
-        claim = services.credit_claim_create(
+        claim = credit_claim_create(
             user=request.user,
             course=course,
             credits=data.validated_data["credits"],
@@ -157,7 +168,7 @@ class NameChangeRequestApi(APIView):
     def post(self, request, certificate_id: int):
         data = NameChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        name_change = services.name_change_request_create(
+        name_change = name_change_request_create(
             user=request.user,
             certificate_id=certificate_id,
             requested_name=data.validated_data["name"],
@@ -218,7 +229,7 @@ def verification_payload(certificate: Certificate | None) -> dict:
         "number": certificate.number,
         "version": certificate.version,
         "sha256": certificate.sha256,
-        "earlier_sha256": selectors.earlier_checksums(certificate=certificate),
+        "earlier_sha256": earlier_checksums(certificate=certificate),
         "revoked_on": certificate.revoked_at.date() if certificate.revoked_at else None,
         "superseded_by": successor.code if successor else None,
         "superseded_by_url": verify_url(successor.code) if successor else None,
@@ -234,7 +245,7 @@ class CertificateVerifyApi(APIView):
 
     @extend_schema(responses={200: VerificationOutput})
     def get(self, request, code: str):
-        certificate = selectors.certificate_verify(code=code)
+        certificate = certificate_verify(code=code)
         if certificate is None:
             raise NotFound(
                 "No certificate has this verification code. Check it against the certificate.",
@@ -271,10 +282,10 @@ class CohortCertificateBatchApi(APIView):
 
     @extend_schema(request=BatchInput, responses={202: BatchOutput})
     def post(self, request, cohort_id: int):
-        cohort = selectors.cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+        cohort = cohort_for_certificates(user=request.user, cohort_id=cohort_id)
         data = BatchInput(data=request.data)
         data.is_valid(raise_exception=True)
-        batch = services.certificate_batch_create(
+        batch = certificate_batch_create(
             user=request.user, cohort=cohort, kind=data.validated_data["kind"]
         )
         return Response(BatchOutput(batch).data, status=status.HTTP_202_ACCEPTED)
@@ -283,12 +294,12 @@ class CohortCertificateBatchApi(APIView):
 class CertificateBatchApi(APIView):
     @extend_schema(responses={200: BatchOutput})
     def get(self, request, batch_id: int):
-        batch = selectors.batch_for_viewer(user=request.user, batch_id=batch_id)
+        batch = batch_for_viewer(user=request.user, batch_id=batch_id)
         return Response(BatchOutput(batch).data)
 
 
 def cohort_zip_response(cohort) -> StreamingHttpResponse:
-    stream = certificates_zip(selectors.cohort_ready_certificates(cohort=cohort))
+    stream = certificates_zip(cohort_ready_certificates(cohort=cohort))
     response = StreamingHttpResponse(stream, content_type="application/zip")
     response["Content-Length"] = str(len(stream))
     name = slugify(cohort.name) or "cohort"
@@ -299,5 +310,5 @@ def cohort_zip_response(cohort) -> StreamingHttpResponse:
 class CohortCertificatesZipApi(APIView):
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, cohort_id: int):
-        cohort = selectors.cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+        cohort = cohort_for_certificates(user=request.user, cohort_id=cohort_id)
         return cohort_zip_response(cohort)

@@ -3,9 +3,26 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from certificates.selectors.cohorts import (
+    batch_for_viewer,
+    cohort_certificate_rows,
+    cohort_for_certificates,
+    cohorts_managed_by,
+    latest_batch,
+)
+from certificates.selectors.learners import (
+    certificate_for_download,
+    certificate_of_learner,
+    certificates_of,
+    claimable_course,
+    claims_awaiting,
+)
+from certificates.selectors.verification import certificate_verify
+from certificates.services.batches import certificate_batch_create
+from certificates.services.corrections import name_change_request_create
+from certificates.services.credit import credit_claim_create
 from lms.errors import ApplicationError
 
-from . import selectors, services
 from .apis import cohort_zip_response, pdf_response, verification_payload, verification_result
 from .models import ATTESTATION, CREDIT_STEP, Certificate, CertificateBatch, normalise_code
 from .rendering import verify_url
@@ -13,10 +30,10 @@ from .throttles import verify_allowed
 
 
 def _my_certificates_context(user) -> dict:
-    certificates = [(c, verify_url(c.code)) for c in selectors.certificates_of(user=user)]
+    certificates = [(c, verify_url(c.code)) for c in certificates_of(user=user)]
     return {
         "certificates": certificates,
-        "claims": selectors.claims_awaiting(user=user),
+        "claims": claims_awaiting(user=user),
         # While one is being prepared the list refreshes itself (htmx), so "ready" shows up.
         "in_progress": any(c.status in Certificate.RENDERABLE for c, _ in certificates),
     }
@@ -32,22 +49,20 @@ def my_certificates(request):
 
 @login_required
 def certificate_download(request, certificate_id):
-    certificate = selectors.certificate_for_download(
-        user=request.user, certificate_id=certificate_id
-    )
+    certificate = certificate_for_download(user=request.user, certificate_id=certificate_id)
     return pdf_response(certificate)
 
 
 @login_required
 def credit_claim(request, slug):
-    course, enrolment = selectors.claimable_course(user=request.user, slug=slug)
+    course, enrolment = claimable_course(user=request.user, slug=slug)
     claim = getattr(enrolment, "credit_claim", None)
     form = {"credits": str(course.max_credits), "attested": False}
     error = None
     if request.method == "POST" and claim is None:
         form = {"credits": request.POST.get("credits", ""), "attested": "attested" in request.POST}
         try:
-            services.credit_claim_create(
+            credit_claim_create(
                 user=request.user,
                 course=course,
                 credits=form["credits"],
@@ -77,13 +92,13 @@ def credit_claim(request, slug):
 
 @login_required
 def name_change(request, certificate_id):
-    certificate = selectors.certificate_of_learner(user=request.user, certificate_id=certificate_id)
+    certificate = certificate_of_learner(user=request.user, certificate_id=certificate_id)
     form = {"name": "", "reason": ""}
     error = None
     if request.method == "POST":
         form = {"name": request.POST.get("name", ""), "reason": request.POST.get("reason", "")}
         try:
-            services.name_change_request_create(
+            name_change_request_create(
                 user=request.user,
                 certificate_id=certificate.id,
                 requested_name=form["name"],
@@ -132,7 +147,7 @@ def verify(request, code):
         if wait:
             response["Retry-After"] = str(wait)
         return response
-    certificate = selectors.certificate_verify(code=code)
+    certificate = certificate_verify(code=code)
     return render(
         request,
         "certificates/verify.html",
@@ -154,20 +169,20 @@ def cohort_list(request):
     return render(
         request,
         "certificates/cohort_list.html",
-        {"cohorts": selectors.cohorts_managed_by(user=request.user)},
+        {"cohorts": cohorts_managed_by(user=request.user)},
     )
 
 
 @login_required
 def cohort_certificates(request, cohort_id):
-    cohort = selectors.cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+    cohort = cohort_for_certificates(user=request.user, cohort_id=cohort_id)
     return render(
         request,
         "certificates/cohort_certificates.html",
         {
             "cohort": cohort,
-            "rows": selectors.cohort_certificate_rows(cohort=cohort),
-            "batch": selectors.latest_batch(cohort=cohort),
+            "rows": cohort_certificate_rows(cohort=cohort),
+            "batch": latest_batch(cohort=cohort),
             "kinds": CertificateBatch.Kind.choices,
         },
     )
@@ -176,8 +191,8 @@ def cohort_certificates(request, cohort_id):
 @login_required
 @require_POST
 def cohort_batch_create(request, cohort_id):
-    cohort = selectors.cohort_for_certificates(user=request.user, cohort_id=cohort_id)
-    batch = services.certificate_batch_create(
+    cohort = cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+    batch = certificate_batch_create(
         user=request.user, cohort=cohort, kind=request.POST.get("kind", "")
     )
     if request.headers.get("HX-Request"):
@@ -187,7 +202,7 @@ def cohort_batch_create(request, cohort_id):
 
 @login_required
 def batch_progress(request, batch_id):
-    batch = selectors.batch_for_viewer(user=request.user, batch_id=batch_id)
+    batch = batch_for_viewer(user=request.user, batch_id=batch_id)
     # Polled to its end: fetch the learners' table once more, now that it changed.
     refresh = request.headers.get("HX-Request") and batch.status not in CertificateBatch.OPEN
     return render(
@@ -199,5 +214,5 @@ def batch_progress(request, batch_id):
 
 @login_required
 def cohort_zip(request, cohort_id):
-    cohort = selectors.cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+    cohort = cohort_for_certificates(user=request.user, cohort_id=cohort_id)
     return cohort_zip_response(cohort)

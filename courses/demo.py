@@ -8,7 +8,8 @@ from django.db import transaction
 
 from certificates.demo import demo_branding_load
 from certificates.models import CreditClaim
-from certificates.services import certificate_issue, credit_claim_create
+from certificates.services.credit import credit_claim_create
+from certificates.services.issue import certificate_issue
 from courses.services import enrolment as enrolment_services
 from quizzes.models import Choice, Question, QuestionCategory, Quiz, QuizSlot
 from quizzes.services.attempts import attempt_start, attempt_submit

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from certificates.selectors import certificates_of
+from certificates.selectors.learners import certificates_of
 from courses.cohorts import charts
 from courses.cohorts.selectors import access as access_selectors
 from courses.cohorts.selectors import dashboard as dashboard_selectors

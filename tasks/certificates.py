@@ -2,13 +2,10 @@ import logging
 
 from django.utils import timezone
 
-from certificates.services import (
-    certificate_batch_run,
-    certificate_batches_stuck,
-    certificate_issue,
-    certificate_notify,
-    certificates_awaiting_notice,
-)
+from certificates.selectors.sweeper import certificate_batches_stuck, certificates_awaiting_notice
+from certificates.services.batches import certificate_batch_run
+from certificates.services.issue import certificate_issue
+from certificates.services.notify import certificate_notify
 
 from .base import lms_task
 from .config import STUCK_AFTER

@@ -4,7 +4,7 @@ import logging
 
 from django.utils import timezone
 
-from certificates.services import enrolments_awaiting_certificate
+from certificates.selectors.sweeper import enrolments_awaiting_certificate
 from quizzes.selectors.grading import attempts_stuck_in_submitted
 from quizzes.services.attempts import attempts_submit_overdue
 

@@ -7,7 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from certificates.services import certificate_issue, credit_claim_create
+from certificates.services.credit import credit_claim_create
+from certificates.services.issue import certificate_issue
 from courses.models import Enrolment, ModuleProgress
 from courses.services.enrolment import lesson_complete
 from quizzes.models import Attempt

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from certificates.services import certificate_issue, credit_claim_create
+from certificates.services.credit import credit_claim_create
+from certificates.services.issue import certificate_issue
 from courses.models import Cohort, Course
 from quizzes.services.attempts import attempt_start
 from tests.api.helpers import complete_course

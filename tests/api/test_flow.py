@@ -16,7 +16,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from certificates.models import Certificate
-from certificates.services import certificate_issue, credit_claim_create
+from certificates.services.credit import credit_claim_create
+from certificates.services.issue import certificate_issue
 from courses.models import Course, Enrolment, LessonProgress, ModuleProgress
 from courses.services.enrolment import lesson_complete
 from quizzes.models import Attempt, AttemptQuestion, Choice

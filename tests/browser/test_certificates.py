@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from certificates.models import Certificate, CreditClaim, NameChangeRequest
-from certificates.services import name_change_approve
+from certificates.services.corrections import name_change_approve
 from courses.models import Cohort, Enrolment
 from tests.browser.conftest import worker_paused
 from tests.browser.test_learner_flow import log_in, mark_page, page_was_kept

@@ -11,12 +11,12 @@ from django.http import StreamingHttpResponse
 from rest_framework.test import APIClient
 
 from certificates.models import Certificate, CertificateBatch, CreditClaim
-from certificates.services import (
-    certificate_issue,
+from certificates.services.corrections import (
     certificate_revoke,
     name_change_approve,
     name_change_request_create,
 )
+from certificates.services.issue import certificate_issue
 from tests.api.helpers import ISSUE_CERTIFICATE, assert_error, sent_tasks
 from tests.certificates.conftest import claim, complete
 from tests.conftest import api_client_for

@@ -6,12 +6,9 @@ import pytest
 
 from certificates.models import Certificate, CertificateBatch, CertificateBranding
 from certificates.rendering import render_certificate
-from certificates.selectors import earlier_checksums
-from certificates.services import (
-    certificate_batch_create,
-    certificate_batch_run,
-    certificate_issue,
-)
+from certificates.selectors.verification import earlier_checksums
+from certificates.services.batches import certificate_batch_create, certificate_batch_run
+from certificates.services.issue import certificate_issue
 from lms.errors import ApplicationError, Conflict, PermissionDenied
 from tests.api.helpers import sent_tasks
 from tests.certificates.conftest import claim, complete
@@ -135,7 +132,7 @@ def test_a_failed_item_is_counted_and_the_job_carries_on(cohort, director, membe
             raise RuntimeError("font cache exploded")
         return render_certificate(certificate)
 
-    with mock.patch("certificates.services.render_certificate", side_effect=flaky):
+    with mock.patch("certificates.services.issue.render_certificate", side_effect=flaky):
         done = certificate_batch_run(batch_id=batch.id)
         assert done is not None
 

@@ -7,12 +7,9 @@ import pytest
 from django.utils import timezone
 
 from certificates.models import Certificate, CreditClaim
-from certificates.services import (
-    certificate_issue,
-    certificate_request,
-    credit_claim_create,
-    enrolments_awaiting_certificate,
-)
+from certificates.selectors.sweeper import enrolments_awaiting_certificate
+from certificates.services.credit import credit_claim_create
+from certificates.services.issue import certificate_issue, certificate_request
 from courses.models import Course, Enrolment
 from lms.errors import ApplicationError, Conflict, NotFound
 from tests.api.helpers import ISSUE_CERTIFICATE, sent_tasks

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 
 from certificates.models import Certificate, CertificateEvent
-from certificates.services import certificate_issue, certificate_notify
+from certificates.services.issue import certificate_issue
+from certificates.services.notify import certificate_notify
 from tasks.certificates import notify_certificate_ready
 from tests.api.helpers import sent_tasks
 
@@ -70,7 +71,7 @@ def test_a_mail_server_failure_leaves_the_certificate_unnotified_for_the_retry(c
     assert certificate is not None
 
     with (
-        mock.patch("certificates.services.send_mail", side_effect=OSError("SMTP refused")),
+        mock.patch("certificates.services.notify.send_mail", side_effect=OSError("SMTP refused")),
         pytest.raises(OSError),
     ):
         certificate_notify(certificate_id=certificate.id)

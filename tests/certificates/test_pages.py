@@ -6,12 +6,12 @@ from django.core.cache import cache
 from django.test import Client
 
 from certificates.models import Certificate, CertificateBatch, CreditClaim, NameChangeRequest
-from certificates.services import (
-    certificate_issue,
+from certificates.services.corrections import (
     certificate_revoke,
     name_change_approve,
     name_change_request_create,
 )
+from certificates.services.issue import certificate_issue
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -39,7 +39,7 @@ from certificates.rendering import (
     render_pdf,
     text_width,
 )
-from certificates.services import certificate_issue
+from certificates.services.issue import certificate_issue
 from courses.models import Enrolment
 from tests.certificates.conftest import branding_image_sizes, page_images
 from tests.factories import UserFactory, enrol

@@ -7,16 +7,16 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from certificates.models import Certificate, CertificateEvent, NameChangeRequest
-from certificates.selectors import certificate_verify
-from certificates.services import (
-    certificate_issue,
+from certificates.selectors.sweeper import enrolments_awaiting_certificate
+from certificates.selectors.verification import certificate_verify
+from certificates.services.corrections import (
     certificate_reissue,
     certificate_revoke,
-    enrolments_awaiting_certificate,
     name_change_approve,
     name_change_reject,
     name_change_request_create,
 )
+from certificates.services.issue import certificate_issue
 from lms.errors import ApplicationError, Conflict, NotFound
 from tests.api.helpers import ISSUE_CERTIFICATE, sent_tasks
 from tests.factories import UserFactory

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from certificates.models import Certificate
-from certificates.services import certificate_issue, certificate_request
+from certificates.services.issue import certificate_issue, certificate_request
 from courses.models import Enrolment
 from tests.certificates.conftest import COMPLETED_AT
 from tests.factories import enrol
@@ -122,7 +122,7 @@ def test_certificate_request_for_a_ready_certificate_enqueues_nothing(
 def test_a_render_failure_marks_the_certificate_failed_and_re_raises(completed):
     with (
         mock.patch(
-            "certificates.services.render_certificate",
+            "certificates.services.issue.render_certificate",
             side_effect=RuntimeError("font cache exploded"),
         ),
         pytest.raises(RuntimeError, match="font cache exploded"),
@@ -139,7 +139,7 @@ def test_a_render_failure_marks_the_certificate_failed_and_re_raises(completed):
 def test_a_failed_certificate_is_made_ready_by_a_later_successful_issue(completed):
     with (
         mock.patch(
-            "certificates.services.render_certificate",
+            "certificates.services.issue.render_certificate",
             side_effect=RuntimeError("font cache exploded"),
         ),
         pytest.raises(RuntimeError),

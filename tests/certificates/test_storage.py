@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from certificates.models import CertificateBranding
-from certificates.services import certificate_issue
+from certificates.services.issue import certificate_issue
 from tests.certificates.conftest import branding_image_sizes
 
 pytestmark = pytest.mark.django_db

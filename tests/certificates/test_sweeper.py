@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateBatch
-from certificates.services import certificate_issue
+from certificates.services.issue import certificate_issue
 from lms.celery import app
 from tasks.certificates import (
     notify_certificate_ready,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from certificates.models import Certificate, CreditClaim
-from certificates.services import certificate_request
+from certificates.services.issue import certificate_request
 from courses.models import Enrolment, LessonProgress, ModuleProgress
 from lms.celery import app
 from quizzes.models import Attempt, AttemptQuestion

@@ -1,0 +1,1 @@
+"""Reads for certificates by concern: learners, verification, cohorts, the sweeper."""

@@ -1,0 +1,1 @@
+"""Writes for certificates by concern: credit, issue, notify, corrections, batches."""

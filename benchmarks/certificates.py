@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 from datetime import date
 from decimal import Decimal
@@ -166,6 +167,8 @@ def main() -> None:
     }
     result["within_budget"] = result["ratio"] >= 1.7 and result["rss_growth_mb_per_1000"] <= 20
     print(json.dumps(result))
+    if not result["within_budget"]:
+        sys.exit("certificates: outside its budget (see the JSON line above)")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import os
 import platform
 import random
 import statistics
+import sys
 import time
 from datetime import datetime, timedelta
 
@@ -339,6 +340,8 @@ def main() -> None:
         and queries["page_queries_200"] == queries["page_queries_2000"]
     )
     print(json.dumps(result))
+    if not result["within_budget"]:
+        sys.exit("cohort: outside its budget (see the JSON line above)")
 
 
 if __name__ == "__main__":

@@ -343,6 +343,8 @@ def main() -> None:
     }
     result["within_budget"] = result["ratio"] >= BUDGET_RATIO
     print(json.dumps(result))
+    if not result["within_budget"]:
+        sys.exit("grading: outside its budget (see the JSON line above)")
 
 
 if __name__ == "__main__":

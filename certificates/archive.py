@@ -8,6 +8,8 @@ from zipfile import ZIP_STORED
 from django.utils.text import slugify
 from zipstream import ZipStream
 
+from lms.spreadsheets import spreadsheet_text
+
 from .models import Certificate
 
 CHUNK = 64 * 1024
@@ -35,8 +37,8 @@ def _manifest(certificates: list[Certificate]) -> bytes:
         writer.writerow(
             [
                 _entry_name(c),
-                c.learner_name,
-                c.course_title,
+                spreadsheet_text(c.learner_name),
+                spreadsheet_text(c.course_title),
                 c.completed_on.isoformat(),
                 c.credits_claimed or "",
                 c.number,

@@ -324,3 +324,17 @@ def test_the_cohort_zip_holds_every_ready_certificate_and_a_manifest(
     assert [(r["learner"], r["code"], r["sha256"], r["credits"]) for r in rows] == [
         ("Alex Rivera", ready.code, ready.sha256, "1.75")
     ]
+
+
+def test_the_zip_manifest_writes_a_formula_like_name_as_text(director, cohort, cohort_member):
+    cohort_member.user.full_name = '=HYPERLINK("https://attacker.example","Alex")'
+    cohort_member.user.save(update_fields=["full_name"])
+    ready = certificate_issue(enrolment_id=cohort_member.id)
+    assert ready is not None
+
+    response = api_client_for(director).get(f"/api/v1/cohorts/{cohort.id}/certificates.zip")
+
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
+    rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
+    # Escaped as the cohort exports escape it: a leading apostrophe keeps it text.
+    assert [r["learner"] for r in rows] == ['\'=HYPERLINK("https://attacker.example","Alex")']

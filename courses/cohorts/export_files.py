@@ -20,19 +20,13 @@ from openpyxl.styles import Font
 from courses.cohorts.selectors.dashboard import CELL_STATUS_LABELS, cohort_progress
 from courses.cohorts.selectors.exports import ATTEMPT_EXPORT_COLUMNS, cohort_attempt_rows
 from courses.models import CohortExport, Competency, Enrolment
+from lms.spreadsheets import spreadsheet_text
 from quizzes.models import Attempt
 
 PROGRESS_EVERY = 200  # rows between two progress updates of the status row
 
 ENROLMENT_LABELS = dict(Enrolment.Status.choices)
 ATTEMPT_STATES: dict[object, str] = dict(Attempt.State.choices)  # looked up by a row's cell
-
-
-def _safe_text(value: str) -> str:
-    # A name like "=HYPERLINK(...)" must stay text: spreadsheets run cells that start so.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
@@ -102,7 +96,7 @@ def _csv_value(value):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        return _safe_text(value)
+        return spreadsheet_text(value)
     return value
 
 
@@ -123,7 +117,7 @@ def _xlsx_value(value):
         # Excel has no time zones: local wall-clock time, as the pages show it.
         return timezone.make_naive(timezone.localtime(value))
     if isinstance(value, str):
-        return _safe_text(value)
+        return spreadsheet_text(value)
     if isinstance(value, Decimal):
         return float(value)
     return value

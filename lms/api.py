@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from lms.errors import ApplicationError
+from lms.errors import ApplicationError, invalid_fields
 
 
 def _error(
@@ -27,11 +27,10 @@ def _error(
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = invalid_fields(exc)
     if isinstance(exc, ApplicationError):
         return _error(exc.code, exc.message, exc.details, exc.status)
-    if isinstance(exc, DjangoValidationError):
-        details = exc.message_dict if hasattr(exc, "error_dict") else {"non_field": exc.messages}
-        return _error("invalid", "The request is not valid.", details, 400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

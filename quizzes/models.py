@@ -13,6 +13,13 @@ from django.utils.safestring import mark_safe
 from courses.models import Course, Module, render_markdown
 from quizzes.scoring import CHOICE_TYPES, QuestionType
 
+# Bounds of a quiz's settings and a learner's override. A week is longer than any sitting (and
+# keeps every deadline a date the database can store); a hundred attempts is "unlimited" in
+# practice; a month between attempts is longer than any module runs.
+MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60
+MAX_ATTEMPTS = 100
+MAX_DELAY_MINUTES = 30 * 24 * 60
+
 
 class QuestionCategory(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="question_categories")
@@ -139,20 +146,29 @@ class Quiz(models.Model):
         default=70, validators=[MaxValueValidator(100)]
     )
     attempts_allowed = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Empty for unlimited attempts."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_ATTEMPTS)],
+        help_text="Empty for unlimited attempts.",
     )
     grading_method = models.CharField(
         max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Empty for no time limit."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TIME_LIMIT_MINUTES)],
+        help_text="Empty for no time limit.",
     )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     shuffle_questions = models.BooleanField(default=False)
     shuffle_choices = models.BooleanField(default=True)
     delay_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Minimum minutes between one attempt and the next."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_DELAY_MINUTES)],
+        help_text="Minimum minutes between one attempt and the next.",
     )
     # What a learner sees of a graded attempt, item by item, and from when.
     review_correctness = models.CharField(
@@ -229,10 +245,16 @@ class QuizOverride(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_overrides"
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="0 for no time limit."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TIME_LIMIT_MINUTES)],
+        help_text="0 for no time limit.",
     )
     attempts_allowed = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="0 for unlimited attempts."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_ATTEMPTS)],
+        help_text="0 for unlimited attempts.",
     )
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from courses.models import Module
-from lms.errors import ApplicationError, NotFound
+from lms.errors import ApplicationError, NotFound, validate_model
 from quizzes.models import Choice, FeedbackBand, Question, QuestionCategory, Quiz, QuizSlot
 from quizzes.selectors.access import require_instructor
 
@@ -40,7 +40,7 @@ def _invalid(message: str, **details: object) -> ApplicationError:
 def quiz_create(*, actor: User, module: Module, title: str) -> Quiz:
     quiz = Quiz(module=module, title=title)
     require_instructor(user=actor, quiz=quiz)
-    quiz.full_clean()
+    validate_model(quiz)
     quiz.save()
     return quiz
 
@@ -55,7 +55,7 @@ def quiz_settings_update(*, actor: User, quiz: Quiz, **settings: object) -> Quiz
     quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
     for name, value in settings.items():
         setattr(quiz, name, value)
-    quiz.full_clean()
+    validate_model(quiz)
     quiz.save()
     return quiz
 

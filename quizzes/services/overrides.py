@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from courses.models import Enrolment
-from lms.errors import ApplicationError, NotFound
+from lms.errors import ApplicationError, NotFound, validate_model
 from quizzes.models import Attempt, Quiz, QuizOverride
 from quizzes.selectors.access import require_instructor
 from quizzes.selectors.quiz_settings import quiz_settings_for
@@ -53,7 +53,7 @@ def quiz_override_set(
     for name, value in values.items():
         setattr(override, name, value)
     override.set_by = actor
-    override.full_clean()
+    validate_model(override)
     override.save()
 
     _open_attempt_deadline_refresh(quiz=quiz, user=user)

@@ -373,3 +373,18 @@ def test_template_comments_never_reach_the_page(learner, instructor, quiz, cours
     for page in pages:
         body = page.content.decode()
         assert "{#" not in body and "{%" not in body, body[:500]
+
+
+@pytest.mark.parametrize("minutes", ["10000000000", "10081"])
+def test_an_override_beyond_a_week_is_a_form_error_not_a_server_error(
+    instructor, learner, course, quiz, minutes
+):
+    enrol(learner, course)
+    response = client_for(instructor).post(
+        f"/teach/quizzes/{quiz.id}/overrides/",
+        {"user": learner.id, "time_limit_minutes": minutes, "attempts_allowed": ""},
+    )
+
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 10080." in response.content.decode()
+    assert not QuizOverride.objects.exists()

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from lms.errors import ApplicationError, PermissionDenied
-from quizzes.models import Attempt, Quiz, QuizOverride
+from quizzes.models import MAX_ATTEMPTS, MAX_TIME_LIMIT_MINUTES, Attempt, Quiz, QuizOverride
 from quizzes.selectors.quiz_settings import quiz_settings_for
 from quizzes.selectors.review import HIDDEN, attempt_view, review_flags
 from quizzes.services.attempts import attempt_start, attempt_submit
@@ -289,9 +289,9 @@ def test_only_the_courses_instructors_set_overrides(request, persona, learner, q
 
 
 def test_settings_are_validated_by_the_model(instructor, quiz):
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ApplicationError) as caught:
         quiz_settings_update(actor=instructor, quiz=quiz, pass_mark_percent=101)
-    assert "pass_mark_percent" in str(caught.value)
+    assert list(caught.value.details) == ["pass_mark_percent"]
     quiz.refresh_from_db()
     assert quiz.pass_mark_percent == 60
 
@@ -308,3 +308,34 @@ def test_grading_method_decides_the_modules_score(learner, quiz, enrolled):
         Decimal("0.00"),
         Decimal("100.00"),
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("time_limit_minutes", 10_000_000_000),
+        ("time_limit_minutes", MAX_TIME_LIMIT_MINUTES + 1),
+        ("attempts_allowed", MAX_ATTEMPTS + 1),
+    ],
+)
+def test_an_override_out_of_bounds_is_refused_and_the_next_start_still_works(
+    learner, instructor, quiz, enrolled, unchanged, field, value
+):
+    error = unchanged(
+        lambda: quiz_override_set(actor=instructor, quiz=quiz, user=learner, **{field: value}),
+        ApplicationError,
+        "invalid",
+    )
+
+    assert list(error.details) == [field]
+    attempt, _ = attempt_start(user=learner, quiz=quiz)
+    assert attempt.state == Attempt.State.IN_PROGRESS
+
+
+def test_a_quiz_time_limit_beyond_a_week_is_refused(instructor, quiz):
+    with pytest.raises(ApplicationError) as raised:
+        quiz_settings_update(actor=instructor, quiz=quiz, time_limit_minutes=10_000_000_000)
+
+    assert "time_limit_minutes" in raised.value.details
+    quiz.refresh_from_db()
+    assert quiz.time_limit_minutes is None

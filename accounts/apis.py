@@ -2,6 +2,8 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from lms.parsers import API_PARSERS
+
 from .views import LoginThrottle
 
 
@@ -10,6 +12,7 @@ class TokenApi(ObtainAuthToken):
 
     # Password guessing is limited per client, as on the log-in page.
     throttle_classes = [LoginThrottle]
+    parser_classes = API_PARSERS  # DRF's view names its own; ours refuse too-deep JSON
 
     @extend_schema(
         request=inline_serializer(

@@ -3,7 +3,9 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
@@ -13,6 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from lms.errors import ApplicationError, invalid_fields
+
+# Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (files are uploaded as multipart).
+TOO_LARGE = (
+    f"The request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g} MB, "
+    "the most a request may carry."
+)
 
 
 def _error(
@@ -29,6 +37,8 @@ def _error(
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = invalid_fields(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return _error("too_large", TOO_LARGE, {}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, ApplicationError):
         return _error(exc.code, exc.message, exc.details, exc.status)
     if isinstance(exc, Http404):

@@ -278,3 +278,41 @@ def test_an_api_path_that_matches_no_route_is_not_found_in_the_error_shape(learn
     response = learner_api.get(path)
     assert response["Content-Type"] == "application/json"
     assert_error(response, 404, "not_found")
+
+
+# --- bodies no parser should choke on ---------------------------------------------------------
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize("url", ["/api/v1/auth/token/", "/api/v1/me/credit-claims/"])
+def test_json_nested_too_deeply_is_a_400_in_the_error_shape(learner, unchanged, signed_in, url):
+    client = api_client_for(learner) if signed_in else APIClient()
+
+    response = unchanged(
+        lambda: client.generic("POST", url, DEEP_JSON, content_type="application/json")
+    )
+
+    if signed_in or url.endswith("token/"):
+        error = assert_error(response, 400, "parse_error")
+        assert error["message"] == "The JSON is nested too deeply."
+    else:  # nobody signed in: refused before the body is read
+        assert response.status_code in (401, 403)
+        assert_error(response, response.status_code, "not_authenticated")
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+@pytest.mark.parametrize("url", ["/api/v1/auth/token/", "/api/v1/me/credit-claims/"])
+def test_a_body_over_the_limit_is_a_413_in_the_error_shape(learner, unchanged, content_type, url):
+    client = api_client_for(learner)
+    body = (
+        "x=" + "a" * 3_000_000
+        if content_type.endswith("urlencoded")
+        else '"' + "a" * 3_000_000 + '"'
+    )
+
+    response = unchanged(lambda: client.generic("POST", url, body, content_type=content_type))
+
+    error = assert_error(response, 413, "too_large")
+    assert error["message"] == "The request is over 2.5 MB, the most a request may carry."

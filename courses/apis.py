@@ -32,7 +32,15 @@ class LessonOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     estimated_minutes = serializers.IntegerField()
-    body_html = serializers.CharField()
+    body_html = serializers.CharField(
+        required=False, help_text="The lesson's text: only for callers who are signed in."
+    )
+
+    def to_representation(self, instance: Lesson) -> dict:
+        data = super().to_representation(instance)
+        if not self.context.get("with_lesson_text"):
+            data.pop("body_html")
+        return data
 
 
 class QuizSummaryOutput(serializers.Serializer):
@@ -82,7 +90,8 @@ class CourseDetailApi(APIView):
     @extend_schema(responses=CourseDetailOutput)
     def get(self, request, slug: str):
         course = catalogue_selectors.course_detail(user=request.user, slug=slug)
-        return Response(CourseDetailOutput(course).data)
+        with_text = catalogue_selectors.may_read_lesson_text(user=request.user)
+        return Response(CourseDetailOutput(course, context={"with_lesson_text": with_text}).data)
 
 
 class EnrolmentOutput(serializers.Serializer):

@@ -21,6 +21,12 @@ def courses_visible_to(*, user: User | AnonymousUser) -> QuerySet[Course]:
     return published
 
 
+def may_read_lesson_text(*, user: User | AnonymousUser) -> bool:
+    """Anyone sees a visible course's outline; its lessons' text is for people signed in (the
+    lesson page asks for a log-in, and the API leaves the text out for anonymous callers)."""
+    return user.is_authenticated
+
+
 def course_detail(*, user: User | AnonymousUser, slug: str) -> Course:
     from quizzes.models import Quiz
 

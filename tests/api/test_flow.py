@@ -11,6 +11,8 @@ from io import BytesIO
 import pytest
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.shortcuts import resolve_url
+from django.test import Client
 from pypdf import PdfReader
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -276,6 +278,20 @@ def test_a_course_shows_its_modules_lessons_and_quizzes(learner_api, course):
         )
     assert modules == expected
     assert modules[0]["lessons"][0]["body_html"].startswith("<h2>Situation</h2>")
+
+
+def test_anonymous_callers_get_the_outline_without_the_lessons_text(course):
+    # As on the site: anyone sees the course and its outline; the lesson page asks for a log-in.
+    response = APIClient().get(f"/api/v1/courses/{course.slug}/")
+
+    assert response.status_code == 200
+    lessons = [lesson for m in response.json()["modules"] for lesson in m["lessons"]]
+    assert lessons and all(
+        set(lesson) == {"id", "title", "estimated_minutes"} for lesson in lessons
+    )
+    page = Client().get(f"/lessons/{course.modules.first().lessons.first().id}/")
+    assert page.status_code == 302
+    assert page["Location"].startswith(resolve_url(settings.LOGIN_URL))
 
 
 def test_enrolling_twice_returns_the_same_enrolment(learner, learner_api, course):

@@ -124,6 +124,8 @@ class CreditClaimInput(serializers.Serializer):
 class CreditClaimsApi(ListAPIView):
     """The caller's completed courses with credit: claimed, or waiting for a claim."""
 
+    conflict = "The course is not completed (`not_completed`) or claimed (`already_claimed`)."
+
     serializer_class = CreditClaimOutput
 
     def get_queryset(self):
@@ -163,6 +165,8 @@ class NameChangeOutput(serializers.Serializer):
 
 class NameChangeRequestApi(APIView):
     """The learner asks staff to reissue a certificate with another name."""
+
+    conflict = "The certificate is not ready (`not_ready`) or a request waits (`request_pending`)."
 
     @extend_schema(request=NameChangeInput, responses={201: NameChangeOutput})
     def post(self, request, certificate_id: int):
@@ -279,6 +283,8 @@ class BatchOutput(serializers.Serializer):
 
 class CohortCertificateBatchApi(APIView):
     """Staff and the cohort's directors: issue or re-render every certificate, as one job."""
+
+    conflict = "A job for this cohort is running (`batch_running`: `details` has its id)."
 
     @extend_schema(request=BatchInput, responses={202: BatchOutput})
     def post(self, request, cohort_id: int):

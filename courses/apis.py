@@ -185,6 +185,8 @@ class CohortCreateInput(serializers.Serializer):
 class CohortListApi(ListAPIView):
     """Cohorts the caller directs or whose course they teach; program directors create them."""
 
+    conflict = "The course has a cohort of that name already (`cohort_name_taken`)."
+
     serializer_class = CohortOutput
 
     def get_queryset(self):
@@ -376,6 +378,8 @@ class RosterRowOutput(serializers.Serializer):
 class CohortLearnerAddApi(APIView):
     """A director adds one learner; an unknown address gets an account and an invitation."""
 
+    conflict = "The person is in this cohort already (`already_in_cohort`)."
+
     @extend_schema(request=LearnerAddInput, responses={201: RosterRowOutput})
     def post(self, request, cohort_id: int):
         cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
@@ -402,6 +406,8 @@ class RosterOutput(serializers.Serializer):
 
 class CohortRosterImportApi(APIView):
     """A CSV roster: `dry_run` previews it line by line; otherwise all lines are added or none."""
+
+    conflict = "Someone's enrolment changed while the roster was added (`roster_changed`)."
 
     parser_classes = [MultiPartParser, FormParser]
 

@@ -1,7 +1,7 @@
 from typing import TYPE_CHECKING
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -117,7 +117,18 @@ class QuizAuthorOutput(QuizSettingsOutput):
 class QuizDetailApi(APIView):
     """Instructors of the course get the full quiz with its answer keys; learners its settings."""
 
-    @extend_schema(responses={200: QuizAuthorOutput})
+    @extend_schema(
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="QuizDetail",
+                serializers=[QuizSettingsOutput, QuizAuthorOutput],
+                resource_type_field_name=None,
+                many=False,
+            )
+        },
+        description="A learner gets `QuizSettingsOutput` (the settings as they apply to them, "
+        "override included); the course's instructors get `QuizAuthorOutput`, with the keys.",
+    )
     def get(self, request, quiz_id: int):
         quiz = Quiz.objects.select_related("module__course").filter(pk=quiz_id).first()
         course = quiz.module.course if quiz else None
@@ -276,6 +287,8 @@ class AttemptDetailApi(APIView):
 
 
 class AttemptResponseApi(APIView):
+    conflict = "The attempt is submitted or its time is up (`attempt_closed`)."
+
     @extend_schema(
         request=inline_serializer(
             "ResponseInput",
@@ -315,6 +328,8 @@ class AttemptResponseApi(APIView):
 
 
 class AttemptSubmitApi(APIView):
+    conflict = "The attempt is submitted already or its time is up (`attempt_closed`)."
+
     @extend_schema(request=None, responses={202: AttemptDetailOutput})
     def post(self, request, attempt_id: int):
         attempts_services.attempt_submit(user=request.user, attempt_id=attempt_id)
@@ -326,6 +341,8 @@ class AttemptSubmitApi(APIView):
 
 class AttemptQuestionGradeApi(APIView):
     """An instructor of the course scores an essay and comments on it."""
+
+    conflict = "The attempt is not submitted and scored yet (`attempt_not_ready`)."
 
     class Input(serializers.Serializer):
         score = serializers.DecimalField(max_digits=8, decimal_places=2)

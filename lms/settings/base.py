@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lms.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lms.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"verify": "60/min", "auth": "10/min"},
     # Proxies in front of the web process whose X-Forwarded-For is trusted (compose: 1).
     # 0 means the client address is REMOTE_ADDR, so a forged header cannot dodge limits.

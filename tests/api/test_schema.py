@@ -123,3 +123,72 @@ def test_the_docs_page_is_served_without_a_cdn():
         assert asset.startswith(settings.STATIC_URL), asset
         assert finders.find(asset.removeprefix(settings.STATIC_URL)), f"{asset} is not bundled"
     assert '"/api/schema/"' in html
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            yield method, path, op
+
+
+def test_every_error_response_is_documented_in_the_error_shape(schema):
+    errors = [
+        (method, path, status, response)
+        for method, path, op in operations(schema)
+        for status, response in op["responses"].items()
+        if status.startswith(("4", "5"))
+    ]
+    assert errors
+    for method, path, status, response in errors:
+        ref = response["content"]["application/json"]["schema"]["$ref"]
+        assert ref == "#/components/schemas/ErrorOutput", (method, path, status)
+        assert response["description"], (method, path, status)
+    error = schema["components"]["schemas"]["ErrorBody"]
+    assert set(error["required"]) == {"code", "message", "details"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "statuses"),
+    [
+        ("post", "/api/v1/auth/token/", {"200", "400", "413", "429"}),
+        ("get", "/api/v1/courses/", {"200"}),
+        ("get", "/api/v1/courses/{slug}/", {"200", "404"}),
+        ("get", "/api/v1/me/progress/", {"200", "403"}),
+        ("get", "/api/v1/certificates/verify/{code}/", {"200", "404", "429"}),
+        ("put", "/api/v1/attempts/{id}/responses/{question_id}/", {"200", "400", "403", "404",
+                                                                   "409", "413"}),
+        ("post", "/api/v1/attempts/{id}/submit/", {"202", "400", "403", "404", "409", "413"}),
+        ("post", "/api/v1/cohorts/{id}/certificate-batches/", {"202", "400", "403", "404", "409",
+                                                              "413"}),
+    ],
+)  # fmt: skip
+def test_each_operation_documents_the_statuses_it_answers_with(schema, method, path, statuses):
+    assert set(operation(schema, method, path)["responses"]) == statuses
+
+
+@pytest.mark.parametrize(
+    ("make", "method", "path"),
+    [
+        (lambda c: c.post("/api/v1/auth/token/", {}, format="json"), "post", "/api/v1/auth/token/"),
+        (lambda c: c.get("/api/v1/me/progress/"), "get", "/api/v1/me/progress/"),
+        (lambda c: c.get("/api/v1/courses/no-such-course/"), "get", "/api/v1/courses/{slug}/"),
+        (lambda c: c.post("/api/v1/attempts/999999/submit/"), "post",
+         "/api/v1/attempts/{id}/submit/"),
+    ],
+)  # fmt: skip
+def test_the_statuses_refused_requests_get_are_the_documented_ones(schema, make, method, path):
+    response = make(APIClient())
+
+    assert response.status_code >= 400
+    assert str(response.status_code) in operation(schema, method, path)["responses"]
+    assert set(response.json()["error"]) == {"code", "message", "details"}
+
+
+def test_the_quiz_is_documented_as_a_learner_and_as_its_instructors_see_it(schema):
+    found = operation(schema, "get", "/api/v1/quizzes/{id}/")["responses"]["200"]
+    ref = found["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    one_of = {s["$ref"].rsplit("/", 1)[1] for s in schema["components"]["schemas"][ref]["oneOf"]}
+    assert one_of == {"QuizSettingsOutput", "QuizAuthorOutput"}

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from certificates.selectors.batches import batch_outcome, cohort_certificate_standing
 from certificates.selectors.cohorts import (
     batch_for_viewer,
     cohort_certificate_rows,
@@ -173,17 +174,33 @@ def cohort_list(request):
     )
 
 
+def _batch_context(batch: CertificateBatch | None, cohort) -> dict:
+    """The job's progress, and once it is finished, what it did and whom it left out."""
+    standing = cohort_certificate_standing(cohort=cohort)
+    finished = batch is not None and batch.status not in CertificateBatch.OPEN
+    return {
+        "batch": batch,
+        "standing": standing,
+        "outcome": batch_outcome(batch, standing) if finished and batch else None,
+    }
+
+
 @login_required
 def cohort_certificates(request, cohort_id):
     cohort = cohort_for_certificates(user=request.user, cohort_id=cohort_id)
+    return _cohort_certificates_page(request, cohort)
+
+
+def _cohort_certificates_page(request, cohort, confirm_rerender=False):
     return render(
         request,
         "certificates/cohort_certificates.html",
         {
             "cohort": cohort,
             "rows": cohort_certificate_rows(cohort=cohort),
-            "batch": latest_batch(cohort=cohort),
             "kinds": CertificateBatch.Kind.choices,
+            "confirm_rerender": confirm_rerender,
+            **_batch_context(latest_batch(cohort=cohort), cohort),
         },
     )
 
@@ -192,11 +209,16 @@ def cohort_certificates(request, cohort_id):
 @require_POST
 def cohort_batch_create(request, cohort_id):
     cohort = cohort_for_certificates(user=request.user, cohort_id=cohort_id)
-    batch = certificate_batch_create(
-        user=request.user, cohort=cohort, kind=request.POST.get("kind", "")
-    )
+    kind = request.POST.get("kind", "")
+    if kind == CertificateBatch.Kind.RERENDER and request.POST.get("confirm") != "yes":
+        # Re-rendering replaces every ready PDF: the page asks first (htmx asks in a dialog
+        # and sends the answer along; without JavaScript the page below asks).
+        return _cohort_certificates_page(request, cohort, confirm_rerender=True)
+    batch = certificate_batch_create(user=request.user, cohort=cohort, kind=kind)
     if request.headers.get("HX-Request"):
-        return render(request, "certificates/partials/batch_progress.html", {"batch": batch})
+        return render(
+            request, "certificates/partials/batch_progress.html", _batch_context(batch, cohort)
+        )
     return redirect("cohort-certificates", cohort_id=cohort.id)
 
 
@@ -208,7 +230,7 @@ def batch_progress(request, batch_id):
     return render(
         request,
         "certificates/partials/batch_progress.html",
-        {"batch": batch, "refresh_learners": refresh},
+        {**_batch_context(batch, batch.cohort), "refresh_learners": refresh},
     )
 
 

@@ -27,7 +27,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.local")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/lms_bench")
@@ -50,6 +50,7 @@ from django.utils import timezone  # noqa: E402
 from benchmarks._database import create_database  # noqa: E402
 from courses.cohorts.selectors.dashboard import (  # noqa: E402
     FAILED,
+    NEW_LEARNER_GRACE_DAYS,
     OVERDUE,
     PASSED,
     LearnerRow,
@@ -62,6 +63,7 @@ from courses.models import (  # noqa: E402
     Cohort,
     Competency,
     Course,
+    DueDateExtension,
     Enrolment,
     Module,
     ModuleDueDate,
@@ -125,6 +127,9 @@ def _build(stamp: str, modules: int, sizes: list[int], today) -> tuple[Course, l
         )
         progress = []
         started = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+        # Residents join when the cohort starts (a learner who joined today would still be in
+        # the new learners' grace period, with nothing overdue).
+        Enrolment.objects.filter(cohort=cohort).update(enrolled_at=started)
         for enrolment in enrolments:
             reached = rng.randint(0, modules)
             for i, module in enumerate(module_rows):
@@ -160,6 +165,9 @@ def naive_progress(cohort: Cohort, today) -> list[LearnerRow]:
     codes = [c for c in Competency.values if c in tagged]
     inactive_before = today - timedelta(days=cohort.inactivity_days)
     cohort_started = timezone.make_aware(datetime.combine(cohort.start_date, datetime.min.time()))
+    extensions: dict[int, dict[int, date]] = {}
+    for e in DueDateExtension.objects.filter(enrolment__cohort=cohort):
+        extensions.setdefault(e.enrolment_id, {})[e.module_id] = e.due_on
     rows = []
     for enrolment in Enrolment.objects.filter(cohort=cohort).order_by(
         "user__full_name", "user__username"
@@ -168,18 +176,24 @@ def naive_progress(cohort: Cohort, today) -> list[LearnerRow]:
         progress = {p.module_id: p for p in enrolment.module_progress.all()}  # and another
         cells, risks, passed, scores, last_activity = [], [], set(), [], None
         complete = enrolment.status == Enrolment.Status.COMPLETED
+        own_due = extensions.get(enrolment.pk, {})
+        joined_on = timezone.localdate(enrolment.enrolled_at)
+        grace_until = joined_on + timedelta(days=NEW_LEARNER_GRACE_DAYS - 1)
+        in_grace = grace_until >= today
         for module in modules:
             p = progress.get(module.id)
             status = p.status if p else ModuleProgress.Status.NOT_STARTED
             best = p.best_score_percent if p else None
+            due_on = own_due.get(module.id, due.get(module.id))
             if status == PASSED:
                 passed.add(module.id)
-            elif module.id in due and due[module.id] < today:
+            elif due_on is not None and due_on < today and not in_grace:
                 if not complete:
+                    when = "extended to" if module.id in own_due else "due"
                     risks.append(
                         RiskReason(
                             OVERDUE,
-                            f"Overdue: {module.title} (due {due[module.id]:%-d %b %Y})",
+                            f"Overdue: {module.title} ({when} {due_on:%-d %b %Y})",
                             module.id,
                         )
                     )
@@ -235,6 +249,8 @@ def naive_progress(cohort: Cohort, today) -> list[LearnerRow]:
                 competencies={
                     c: round(len(passed.intersection(tagged[c])) / len(tagged[c]), 4) for c in codes
                 },
+                extended_due=own_due,
+                grace_until=grace_until if in_grace else None,
             )
         )
     return rows

@@ -4,6 +4,7 @@ from typing import cast
 
 from django import forms
 
+from courses.cohorts.services.extensions import EXTENSION_REASON_MAX
 from courses.cohorts.services.rosters import ROSTER_MAX_BYTES, roster_size_check
 from lms.errors import ApplicationError
 
@@ -81,3 +82,22 @@ class DueDatesForm(forms.Form):
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(choices=CohortExport.Kind.choices)
     format = forms.ChoiceField(choices=CohortExport.Format.choices)
+
+
+class DueDateExtensionForm(forms.Form):
+    """One learner's later due date for a module of the cohort's course."""
+
+    module = forms.TypedChoiceField(coerce=int, label="Module")
+    due_on = forms.DateField(label="New due date", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        max_length=EXTENSION_REASON_MAX,
+        required=False,
+        label="Reason (optional)",
+        help_text="For the cohort's directors, for example “parental leave in August”.",
+    )
+
+    def __init__(self, *args, modules, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["module"]).choices = [
+            (m.id, f"{m.position}. {m.title}") for m in modules
+        ]

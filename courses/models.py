@@ -355,3 +355,55 @@ class CohortExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED)
+
+
+class DueDateExtension(models.Model):
+    """One learner's own due date for a module of their cohort, granted by a director.
+
+    The dashboard and the learner's page read it in place of the cohort's due date for that
+    learner: it decides whether they are overdue, and so at risk.
+    """
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="due_date_extensions"
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["module__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "module"], name="one_due_date_extension_per_module"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} due {self.due_on:%Y-%m-%d} for enrolment {self.enrolment_id}"
+
+
+class LearnerReminder(models.Model):
+    """A reminder e-mail a director sent a learner of their cohort about unfinished modules."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="reminders")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The modules it names, as the director saw them: "Module 1 (due 1 Aug 2026)", one a line.
+    modules = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the worker once the mail server took the message.
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["enrolment", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Reminder to enrolment {self.enrolment_id} at {self.created_at:%Y-%m-%d %H:%M}"
+

@@ -27,6 +27,16 @@ urlpatterns = [
         views.cohort_learner,
         name="cohort-learner",
     ),
+    path(
+        "cohorts/<int:cohort_id>/learners/<int:user_id>/reminder/",
+        views.cohort_learner_remind,
+        name="cohort-learner-reminder",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/learners/<int:user_id>/extensions/",
+        views.cohort_learner_extension,
+        name="cohort-learner-extension",
+    ),
     path("cohorts/<int:cohort_id>/due-dates/", views.cohort_due_dates, name="cohort-due-dates"),
     path("cohorts/<int:cohort_id>/exports/", views.cohort_export_create, name="cohort-exports"),
     path(

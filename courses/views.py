@@ -14,9 +14,12 @@ from courses.cohorts.selectors import dashboard as dashboard_selectors
 from courses.cohorts.selectors import exports as exports_selectors
 from courses.cohorts.selectors import learners as learners_selectors
 from courses.cohorts.services import cohorts as cohort_services
+from courses.cohorts.selectors import reminders as reminders_selectors
 from courses.cohorts.services import due_dates as due_dates_services
 from courses.cohorts.services import exports as exports_services
 from courses.cohorts.services import rosters as rosters_services
+from courses.cohorts.services import extensions as extensions_services
+from courses.cohorts.services import reminders as reminders_services
 from courses.selectors import catalogue as catalogue_selectors
 from courses.selectors import learning as learning_selectors
 from courses.services import enrolment as enrolment_services
@@ -199,13 +202,22 @@ def cohort_learner(request, cohort_id, user_id):
             "cohort": cohort,
             "progress": progress,
             "row": row,
-            "modules": list(zip(progress.modules, row.cells, strict=True)),
+            "modules": [
+                (m, cell, extensions.get(m.id))
+                for m, cell in zip(progress.modules, row.cells, strict=True)
+            ],
             "competencies": [(c, row.competencies[c.code]) for c in progress.competencies],
             "attempts": attempts,
             # Instructors (and staff) open an attempt's answers; directors see its summary.
+    return _cohort_learner_page(request, cohort, user_id)
+
+
+def _cohort_learner_page(request, cohort, user_id, extension_form=None, status=200):
             "can_open_attempts": request.user.is_staff or cohort.is_instructor,
         },
     )
+    extensions = learners_selectors.learner_extensions(enrolment_id=row.enrolment_id)
+    reminder = reminders_selectors.last_reminder(enrolment_id=row.enrolment_id)
 
 
 @login_required
@@ -218,10 +230,80 @@ def cohort_learners(request, cohort_id):
             row = rosters_services.cohort_learner_add(
                 actor=request.user, cohort=cohort, **add_form.cleaned_data
             )
+            "reminder": reminder,
+            "reminder_from": reminders_selectors.reminder_allowed_from(reminder),
+            "extensions": extensions,
+            "grace_days": dashboard_selectors.NEW_LEARNER_GRACE_DAYS,
+            "extension_form": extension_form
+            or forms.DueDateExtensionForm(modules=progress.modules),
         except ApplicationError as error:
+        status=status,
             show_service_error(add_form, error)
         else:
             if row.action == "invite":
+@login_required
+@require_POST
+def cohort_learner_remind(request, cohort_id, user_id):
+    """A director e-mails the learner a reminder of their unfinished modules."""
+    cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    try:
+        reminder = reminders_services.learner_reminder_request(
+            actor=request.user, cohort=cohort, user_id=user_id
+        )
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        count = len(reminder.modules.splitlines())
+        messages.success(
+            request,
+            f"Reminder sent to {reminder.enrolment.user.email} about {count} "
+            f"unfinished module{'s' if count != 1 else ''}.",
+        )
+    return redirect(f"{reverse('cohort-learner', args=[cohort.id, user_id])}#reminder")
+
+
+@login_required
+@require_POST
+def cohort_learner_extension(request, cohort_id, user_id):
+    """A director gives the learner a later due date for one module (or takes it back)."""
+    cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    modules = list(cohort.course.modules.order_by("position"))
+    if "remove" in request.POST:
+        module_id = request.POST.get("remove", "")
+        if not module_id.isdecimal():
+            raise ApplicationError("Choose the extension to take back.")
+        extensions_services.due_date_extension_remove(
+            actor=request.user, cohort=cohort, user_id=user_id, module_id=int(module_id)
+        )
+        messages.success(request, "Extension removed: the cohort's due date applies again.")
+        return redirect(f"{reverse('cohort-learner', args=[cohort.id, user_id])}#extensions")
+    form = forms.DueDateExtensionForm(request.POST, modules=modules)
+    if form.is_valid():
+        try:
+            extension = extensions_services.due_date_extension_grant(
+                actor=request.user,
+                cohort=cohort,
+                user_id=user_id,
+                module_id=form.cleaned_data["module"],
+                due_on=form.cleaned_data["due_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except NotFound:
+            raise
+        except ApplicationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{extension.module.title} is now due on {extension.due_on:%-d %B %Y} "
+                f"for {extension.enrolment.user.get_full_name()}.",
+            )
+            return redirect(f"{reverse('cohort-learner', args=[cohort.id, user_id])}#extensions")
+    return _cohort_learner_page(request, cohort, user_id, extension_form=form, status=400)
+
+
                 messages.success(
                     request, f"{row.full_name} was added and invited by e-mail ({row.email})."
                 )

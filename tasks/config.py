@@ -42,8 +42,15 @@ def configure(app) -> None:
         "tasks.maintenance.*": {"queue": Queues.GRADING},
         "tasks.certificates.*": {"queue": Queues.CERTIFICATES},
         "tasks.reports.*": {"queue": Queues.REPORTS},
+        "tasks.reminders.*": {"queue": Queues.REPORTS},
     }
-    app.conf.imports = ("tasks.grading", "tasks.certificates", "tasks.maintenance", "tasks.reports")
+    app.conf.imports = (
+        "tasks.grading",
+        "tasks.certificates",
+        "tasks.maintenance",
+        "tasks.reports",
+        "tasks.reminders",
+    )
     app.conf.beat_schedule = {
         "sweep-stuck-work": {
             "task": "tasks.maintenance.sweep_stuck_work",
@@ -57,6 +64,11 @@ def configure(app) -> None:
         },
         "sweep-stuck-exports": {
             "task": "tasks.reports.sweep_stuck_exports",
+            "schedule": timedelta(minutes=1),
+            "options": {"expires": 55},
+        },
+        "sweep-learner-reminders": {
+            "task": "tasks.reminders.sweep_learner_reminders",
             "schedule": timedelta(minutes=1),
             "options": {"expires": 55},
         },

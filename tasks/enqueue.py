@@ -16,6 +16,7 @@ NOTIFY_CERTIFICATE_READY = "tasks.certificates.notify_certificate_ready"
 RUN_CERTIFICATE_BATCH = "tasks.certificates.run_certificate_batch"
 BUILD_COHORT_EXPORT = "tasks.reports.build_cohort_export"
 SEND_COHORT_INVITATION = "tasks.reports.send_cohort_invitation"
+SEND_LEARNER_REMINDER = "tasks.reminders.send_learner_reminder"
 
 TASK_NAMES = (
     GRADE_ATTEMPT,
@@ -24,6 +25,7 @@ TASK_NAMES = (
     RUN_CERTIFICATE_BATCH,
     BUILD_COHORT_EXPORT,
     SEND_COHORT_INVITATION,
+    SEND_LEARNER_REMINDER,
 )
 
 

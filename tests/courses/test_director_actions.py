@@ -1,12 +1,24 @@
 """What a director does about what they see: reminders, due-date extensions, a new learner's
 grace period, valid rows of a roster, filtered exports and the certificate job's account."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 
-from courses.models import Enrolment
-from tests.cohorts import add_learners, days_ago
+from courses.cohorts.selectors.dashboard import NEW_LEARNER_GRACE_DAYS, cohort_progress
+from courses.cohorts.services.extensions import (
+    due_date_extension_grant,
+    due_date_extension_remove,
+)
+from courses.cohorts.services.reminders import learner_reminder_deliver, learner_reminder_request
+from courses.models import DueDateExtension, Enrolment, LearnerReminder, ModuleDueDate
+from lms.errors import ApplicationError, Conflict, PermissionDenied
+from tasks.enqueue import SEND_LEARNER_REMINDER
+from tasks.reminders import send_learner_reminder, sweep_learner_reminders
+from tests.cohorts import add_learners, days_ago, set_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +30,326 @@ def as_user(client):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def overdue(cohort):
+    """Module 1 was due a month ago, module 2 is due next month; three residents who joined
+    when the cohort started, active yesterday, none of whom passed module 1."""
+    today = timezone.localdate()
+    m1, m2 = cohort.course.modules.order_by("position")
+    ModuleDueDate.objects.create(cohort=cohort, module=m1, due_on=today - timedelta(days=30))
+    ModuleDueDate.objects.create(cohort=cohort, module=m2, due_on=today + timedelta(days=30))
+    enrolments = add_learners(cohort, 3)
+    Enrolment.objects.filter(cohort=cohort).update(enrolled_at=days_ago(120))
+    for enrolment in enrolments:
+        set_progress(enrolment, m1, status="in_progress", activity=days_ago(1))
+    return enrolments, m1, m2
+
+
+def _row(cohort, enrolment):
+    progress = cohort_progress(cohort=cohort, only_user_id=enrolment.user_id)
+    return progress.learners[0]
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def test_a_reminder_is_recorded_and_sent_by_name_after_commit(
+    director, cohort, overdue, sends, django_capture_on_commit_callbacks
+):
+    (amara, *_), _, _ = overdue
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder = learner_reminder_request(actor=director, cohort=cohort, user_id=amara.user_id)
+
+    sends[SEND_LEARNER_REMINDER].assert_called_once_with(reminder.id)
+    assert reminder.sent_by == director
+    assert reminder.sent_at is None
+    lines = reminder.modules.splitlines()
+    assert lines[0].startswith("Module 1: Module 1 (overdue: due ")
+    assert lines[1].startswith("Module 2: Module 2 (due ")
+
+
+def test_the_reminder_e_mail_has_text_and_html_parts_from_the_director(
+    director, cohort, overdue, settings
+):
+    settings.SITE_URL = "https://lms.example.org"
+    director.email = "okafor@hospital.example.org"
+    director.save()
+    (amara, *_), _, _ = overdue
+    reminder = learner_reminder_request(actor=director, cohort=cohort, user_id=amara.user_id)
+
+    assert send_learner_reminder.run(reminder.id) is None
+    (message,) = mail.outbox
+    assert isinstance(message, mail.EmailMultiAlternatives)
+    assert message.to == [amara.user.email]
+    assert message.reply_to == ["okafor@hospital.example.org"]
+    assert cohort.course.title in message.subject
+    assert "Dear Amara Nwosu," in message.body
+    assert "Dr. Samuel Okafor, your program director for PGY-1 residents 2026" in message.body
+    assert "- Module 1: Module 1 (overdue: due " in message.body
+    assert f"https://lms.example.org/courses/{cohort.course.slug}/" in message.body
+    (html, mimetype), *_ = message.alternatives
+    assert mimetype == "text/html"
+    assert isinstance(html, str)
+    assert "<li>Module 1: Module 1 (overdue: due " in html
+    assert f'href="https://lms.example.org/courses/{cohort.course.slug}/"' in html
+    reminder.refresh_from_db()
+    assert reminder.sent_at is not None
+
+    # Delivered once: a redelivered message sends nothing more.
+    assert learner_reminder_deliver(reminder_id=reminder.id) is False
+    assert len(mail.outbox) == 1
+
+
+def test_a_second_reminder_within_a_day_is_refused_with_when_the_next_may_go(
+    director, other_director, cohort, overdue, unchanged
+):
+    cohort.directors.add(other_director)
+    (amara, *_), _, _ = overdue
+    learner_reminder_request(actor=director, cohort=cohort, user_id=amara.user_id)
+
+    error = unchanged(
+        lambda: learner_reminder_request(
+            actor=other_director, cohort=cohort, user_id=amara.user_id
+        ),
+        error=Conflict,
+        code="reminder_too_soon",
+    )
+    assert "One reminder a day at most: the next can be sent from" in error.message
+
+    # A day later it may go again.
+    LearnerReminder.objects.update(created_at=timezone.now() - timedelta(hours=24, minutes=1))
+    learner_reminder_request(actor=other_director, cohort=cohort, user_id=amara.user_id)
+    assert LearnerReminder.objects.count() == 2
+
+
+def test_no_reminder_for_a_learner_who_completed_or_from_an_instructor(
+    director, instructor, cohort, overdue, unchanged
+):
+    (amara, benjamin, _), _, _ = overdue
+    Enrolment.objects.filter(pk=amara.pk).update(status="completed", completed_at=days_ago(2))
+    unchanged(
+        lambda: learner_reminder_request(actor=director, cohort=cohort, user_id=amara.user_id),
+        error=ApplicationError,
+        code="reminder_not_needed",
+    )
+    unchanged(
+        lambda: learner_reminder_request(actor=instructor, cohort=cohort, user_id=benjamin.user_id),
+        error=PermissionDenied,
+    )
+
+
+def test_the_sweeper_sends_again_reminders_whose_message_was_lost(
+    director, cohort, overdue, sends, django_capture_on_commit_callbacks
+):
+    (amara, benjamin, chloe), _, _ = overdue
+    lost = learner_reminder_request(actor=director, cohort=cohort, user_id=amara.user_id)
+    fresh = learner_reminder_request(actor=director, cohort=cohort, user_id=benjamin.user_id)
+    stale = learner_reminder_request(actor=director, cohort=cohort, user_id=chloe.user_id)
+    LearnerReminder.objects.filter(pk=lost.pk).update(created_at=days_ago(0) - timedelta(hours=1))
+    LearnerReminder.objects.filter(pk=stale.pk).update(created_at=days_ago(2))
+    assert fresh.sent_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_learner_reminders.run()
+
+    sends[SEND_LEARNER_REMINDER].assert_called_once_with(lost.id)
+
+
+def test_the_learner_page_sends_a_reminder_and_shows_when_the_last_went(
+    as_user, director, cohort, overdue, sends, django_capture_on_commit_callbacks
+):
+    (amara, *_), _, _ = overdue
+    client = as_user(director)
+    url = f"/cohorts/{cohort.id}/learners/{amara.user_id}/"
+    page = client.get(url)
+    assert "Send a reminder" in page.text
+    assert "No reminder sent yet." in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{url}reminder/", follow=True)
+
+    assert response.status_code == 200
+    assert f"Reminder sent to {amara.user.email} about 2 unfinished modules." in response.text
+    assert "Last reminder: " in response.text
+    assert "(being sent)" in response.text
+    assert "One reminder a day at most: the next can be sent from" in response.text
+    (reminder_id,) = sends[SEND_LEARNER_REMINDER].call_args.args
+    learner_reminder_deliver(reminder_id=reminder_id)
+    assert len(mail.outbox) == 1
+    assert "(delivered)" in client.get(url).text
+
+    again = client.post(f"{url}reminder/", follow=True)
+    assert "was already sent a reminder on" in again.text
+    assert LearnerReminder.objects.count() == 1
+
+
+# --- due-date extensions --------------------------------------------------------------------------
+
+
+def test_an_extension_is_the_learners_due_date_for_overdue_and_at_risk(director, cohort, overdue):
+    (amara, benjamin, _), m1, _ = overdue
+    today = timezone.localdate()
+    before = _row(cohort, amara)
+    assert before.cells[0].status == "overdue"
+    assert [r.code for r in before.risks] == ["overdue"]
+
+    due_date_extension_grant(
+        actor=director,
+        cohort=cohort,
+        user_id=amara.user_id,
+        module_id=m1.id,
+        due_on=today + timedelta(days=10),
+        reason="Parental leave in October",
+    )
+
+    progress = cohort_progress(cohort=cohort)
+    rows = {r.enrolment_id: r for r in progress.learners}
+    assert rows[amara.pk].cells[0].status == "in_progress"
+    assert rows[amara.pk].risks == []
+    assert rows[amara.pk].extended_due == {m1.id: today + timedelta(days=10)}
+    assert rows[benjamin.pk].cells[0].status == "overdue"  # only Amara's date moved
+    assert progress.modules[0].overdue == 2
+    assert {r.enrolment_id for r in progress.at_risk} == {benjamin.pk, overdue[0][2].pk}
+
+    # Past the extended date the module is overdue again, and says which date passed.
+    later = cohort_progress(
+        cohort=cohort, today=today + timedelta(days=11), only_user_id=amara.user_id
+    ).learners[0]
+    assert later.cells[0].status == "overdue"
+    assert later.risks[0].message.startswith("Overdue: Module 1 (extended to ")
+
+    # Taken back, the cohort's date applies again.
+    assert due_date_extension_remove(
+        actor=director, cohort=cohort, user_id=amara.user_id, module_id=m1.id
+    )
+    assert _row(cohort, amara).cells[0].status == "overdue"
+
+
+def test_an_extension_must_be_later_than_the_cohorts_date_and_within_the_cohort(
+    director, instructor, cohort, overdue, unchanged
+):
+    (amara, *_), m1, m2 = overdue
+    today = timezone.localdate()
+    cohort_due = today - timedelta(days=30)
+    for module, due_on in (
+        (m2, today + timedelta(days=29)),  # before the cohort's own due date
+        (m1, today - timedelta(days=1)),  # later than the cohort's date, but in the past
+        (m1, cohort.end_date + timedelta(days=1)),
+    ):
+        unchanged(
+            lambda module=module, due_on=due_on: due_date_extension_grant(
+                actor=director,
+                cohort=cohort,
+                user_id=amara.user_id,
+                module_id=module.id,
+                due_on=due_on,
+            ),
+            error=ApplicationError,
+            code="invalid_extension",
+        )
+    assert cohort_due < today
+    unchanged(
+        lambda: due_date_extension_grant(
+            actor=instructor,
+            cohort=cohort,
+            user_id=amara.user_id,
+            module_id=m1.id,
+            due_on=today + timedelta(days=5),
+        ),
+        error=PermissionDenied,
+    )
+
+
+def test_the_learner_page_grants_an_extension_and_shows_it(as_user, director, cohort, overdue):
+    (amara, *_), m1, _ = overdue
+    client = as_user(director)
+    url = f"/cohorts/{cohort.id}/learners/{amara.user_id}/"
+    new_date = timezone.localdate() + timedelta(days=10)
+
+    response = client.post(
+        f"{url}extensions/",
+        {"module": m1.id, "due_on": new_date.isoformat(), "reason": "Night rotation"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert f"Module 1 is now due on {new_date:%-d %B %Y} for Amara Nwosu." in response.text
+    assert "extended</span>" in response.text
+    assert "Night rotation" in response.text
+    extension = DueDateExtension.objects.get()
+    assert (extension.granted_by, extension.due_on) == (director, new_date)
+
+    refused = client.post(
+        f"{url}extensions/", {"module": m1.id, "due_on": "2026-01-01", "reason": ""}
+    )
+    assert refused.status_code == 400
+    assert "an extension must be later than that" in refused.text
+
+    client.post(f"{url}extensions/", {"remove": m1.id})
+    assert not DueDateExtension.objects.exists()
+
+
+def test_the_dashboard_stays_at_eight_queries_with_extensions(
+    director, cohort, overdue, django_assert_num_queries
+):
+    _, m1, _ = overdue
+    more = add_learners(cohort, 40, prefix="late")
+    Enrolment.objects.filter(cohort=cohort).update(enrolled_at=days_ago(120))
+    for enrolment in more:
+        set_progress(enrolment, m1, status="in_progress", activity=days_ago(1))
+    for enrolment in more[::3]:
+        DueDateExtension.objects.create(
+            enrolment=enrolment, module=m1, due_on=timezone.localdate() + timedelta(days=5)
+        )
+    with django_assert_num_queries(8):
+        progress = cohort_progress(cohort=cohort)
+    assert len(progress.at_risk) == 43 - len(more[::3])
+
+
+# --- a newly added learner ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("joined_days_ago", "at_risk"),
+    [(0, False), (NEW_LEARNER_GRACE_DAYS - 1, False), (NEW_LEARNER_GRACE_DAYS, True)],
+)
+def test_a_new_learner_is_not_at_risk_for_overdue_modules_during_their_grace_period(
+    cohort, overdue, joined_days_ago, at_risk
+):
+    (amara, *_), _, _ = overdue
+    Enrolment.objects.filter(pk=amara.pk).update(enrolled_at=days_ago(joined_days_ago))
+
+    row = _row(cohort, amara)
+
+    assert row.at_risk is at_risk
+    assert (row.cells[0].status == "overdue") is at_risk
+    if at_risk:
+        assert row.grace_until is None
+    else:
+        joined = timezone.localdate() - timedelta(days=joined_days_ago)
+        assert row.grace_until == joined + timedelta(days=NEW_LEARNER_GRACE_DAYS - 1)
+
+
+def test_a_new_learner_who_failed_the_last_attempt_is_still_at_risk(cohort, overdue):
+    (amara, *_), m1, _ = overdue
+    Enrolment.objects.filter(pk=amara.pk).update(enrolled_at=days_ago(1))
+    set_progress(amara, m1, status="failed", best=40, attempts=1, last_passed=False,
+                 activity=days_ago(1))  # fmt: skip
+
+    assert [r.code for r in _row(cohort, amara).risks] == ["failed_last_attempt"]
+
+
+def test_the_learner_page_says_a_new_learner_has_a_grace_period(as_user, director, cohort, overdue):
+    (amara, *_), _, _ = overdue
+    Enrolment.objects.filter(pk=amara.pk).update(enrolled_at=days_ago(2))
+    page = as_user(director).get(f"/cohorts/{cohort.id}/learners/{amara.user_id}/")
+    until = timezone.localdate() + timedelta(days=NEW_LEARNER_GRACE_DAYS - 3)
+    assert (
+        f"Joined less than {NEW_LEARNER_GRACE_DAYS} days ago: no module counts as overdue for "
+        f"them until after {until:%-d %B %Y}."
+    ) in page.text
 
 
 # --- the cohort's certificate job ---------------------------------------------------------------

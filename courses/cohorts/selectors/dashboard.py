@@ -12,6 +12,7 @@ from django.utils import timezone
 from courses.models import (
     Cohort,
     Competency,
+    DueDateExtension,
     Enrolment,
     Module,
     ModuleDueDate,
@@ -37,6 +38,14 @@ CELL_STATUS_LABELS = {**dict(ModuleProgress.Status.choices), OVERDUE: "Overdue"}
 
 
 SCORE_BINS = 10  # score distribution: 0-9 %, 10-19 %, ..., 90-100 %
+
+
+# A learner who has just joined cannot have done modules whose due dates passed before they
+# came: for this many days after joining (the day they join counts as the first), no module is
+# overdue for them and so none puts them at risk. From the next day the cohort's due dates (or
+# their own extensions) apply again. Two weeks is what residency programmes give a resident
+# who starts late to catch up; a failed last attempt or inactivity still count meanwhile.
+NEW_LEARNER_GRACE_DAYS = 14
 
 
 # A progress row as the dashboard reads it: (status, best score, attempts, last attempt passed).
@@ -75,6 +84,10 @@ class LearnerRow:
     risks: list[RiskReason] = field(default_factory=list)
     # ACGME competency code -> share of the modules tagged with it that the learner passed.
     competencies: dict[str, float] = field(default_factory=dict)
+    # Module id -> the learner's own due date, where a director extended it.
+    extended_due: dict[int, date] = field(default_factory=dict)
+    # While they are new (NEW_LEARNER_GRACE_DAYS): the last day nothing is overdue for them.
+    grace_until: date | None = None
 
     @property
     def at_risk(self) -> bool:
@@ -151,10 +164,12 @@ def cohort_progress(
 
     Learners by modules (status, best score, attempts); per module the completion rate, the
     average best score and the score distribution; who is at risk and why; the ACGME
-    competency roll-up; completions over time. A cell is overdue when its module's due date
-    has passed and it is not passed. `only_user_id` narrows it to one learner (their page).
+    competency roll-up; completions over time. A cell is overdue when the learner's due date
+    for its module has passed and it is not passed: the cohort's due date, or the learner's
+    extension; a learner who joined less than NEW_LEARNER_GRACE_DAYS ago has nothing overdue.
+    `only_user_id` narrows it to one learner (their page).
 
-    Seven queries whatever the size. The cells' query carries no dates (parsing 40,000
+    Eight queries whatever the size. The cells' query carries no dates (parsing 40,000
     timestamps costs more than the rest): last activity and passes by day come aggregated.
     """
     return _cohort_progress(cohort, today, only_user_id)
@@ -167,7 +182,7 @@ _EnrolmentRow = tuple[int, int, str, str, str, str, datetime, datetime | None]
 
 @dataclass
 class _CohortReads:
-    """Everything the dashboard reads, in seven queries."""
+    """Everything the dashboard reads, in eight queries."""
 
     modules: list[Module]
     due: dict[int, date]
@@ -177,6 +192,8 @@ class _CohortReads:
     cells_of: dict[int, list[_RawCell | None]]
     last_activity_of: dict[int, datetime]
     passes_by_day: dict[date, int]
+    # Enrolment id -> module id -> that learner's extended due date.
+    extensions: dict[int, dict[int, date]]
 
 
 def _cohort_reads(cohort: Cohort, only_user_id: int | None, tz: tzinfo) -> _CohortReads:
@@ -235,8 +252,25 @@ def _cohort_reads(cohort: Cohort, only_user_id: int | None, tz: tzinfo) -> _Coho
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
+    extension_filter = Q(enrolment__cohort=cohort)
+    if only_user_id is not None:
+        extension_filter &= Q(enrolment__user_id=only_user_id)
+    extensions: dict[int, dict[int, date]] = {}
+    for enrolment_id, module_id, due_on in (
+        DueDateExtension.objects.filter(extension_filter)
+        .order_by()
+        .values_list("enrolment_id", "module_id", "due_on")
+    ):
+        extensions.setdefault(enrolment_id, {})[module_id] = due_on
     return _CohortReads(
-        modules, due, pass_marks, enrolments, cells_of, last_activity_of, passes_by_day
+        modules,
+        due,
+        pass_marks,
+        enrolments,
+        cells_of,
+        last_activity_of,
+        passes_by_day,
+        extensions,
     )
 
 
@@ -250,6 +284,8 @@ class _ModulePlan:
     """
 
     ids: list[int]
+    titles: list[str]
+    today: date
     required_mask: int
     required_count: int
     tagged: dict[str, list[int]]  # competency code -> indexes of the modules tagged with it
@@ -269,6 +305,8 @@ def _module_plan(modules: list[Module], due: dict[int, date], today: date) -> _M
             tagged.setdefault(code, []).append(i)
     return _ModulePlan(
         ids=ids,
+        titles=[m.title for m in modules],
+        today=today,
         required_mask=sum(1 << i for i in required),
         required_count=len(required),
         tagged=tagged,
@@ -278,10 +316,7 @@ def _module_plan(modules: list[Module], due: dict[int, date], today: date) -> _M
             if c in tagged
         ],
         overdue_reason=[
-            RiskReason(OVERDUE, f"Overdue: {m.title} (due {due[m.id]:%-d %b %Y})", m.id)
-            if m.id in due and due[m.id] < today
-            else None
-            for m in modules
+            _overdue(m.id, m.title, due[m.id], today) if m.id in due else None for m in modules
         ],
         failed_reason=[
             RiskReason("failed_last_attempt", f"Failed the last attempt: {m.title}", m.id)
@@ -290,6 +325,36 @@ def _module_plan(modules: list[Module], due: dict[int, date], today: date) -> _M
         untouched=[ProgressCell(mid, NOT_STARTED, None, 0) for mid in ids],
         untouched_overdue=[ProgressCell(mid, OVERDUE, None, 0) for mid in ids],
     )
+
+
+def _overdue(
+    module_id: int, title: str, due_on: date, today: date, *, extended: bool = False
+) -> RiskReason | None:
+    if due_on >= today:
+        return None
+    when = f"extended to {due_on:%-d %b %Y}" if extended else f"due {due_on:%-d %b %Y}"
+    return RiskReason(OVERDUE, f"Overdue: {title} ({when})", module_id)
+
+
+def _learner_overdue(
+    plan: _ModulePlan, extended: dict[int, date] | None, in_grace: bool
+) -> list[RiskReason | None]:
+    """Per module index, why it is overdue for this learner (None: it is not).
+
+    The plan's shared list serves every learner with no extension and past their grace
+    period: most of them, so most rows cost nothing here.
+    """
+    if in_grace:
+        return [None] * len(plan.ids)
+    if not extended:
+        return plan.overdue_reason
+    reasons = list(plan.overdue_reason)
+    for i, module_id in enumerate(plan.ids):
+        if module_id in extended:
+            reasons[i] = _overdue(
+                module_id, plan.titles[i], extended[module_id], plan.today, extended=True
+            )
+    return reasons
 
 
 @dataclass
@@ -324,10 +389,15 @@ class _LearnerCells:
 
 
 def _learner_cells(
-    raw: list[_RawCell | None], plan: _ModulePlan, tally: _ModuleTally, *, is_complete: bool
+    raw: list[_RawCell | None],
+    plan: _ModulePlan,
+    tally: _ModuleTally,
+    overdue_reason: list[RiskReason | None],
+    *,
+    is_complete: bool,
 ) -> _LearnerCells:
     """One learner's cells, counted into the tally; a completed course carries no risks."""
-    overdue_reason, untouched = plan.overdue_reason, plan.untouched
+    untouched = plan.untouched
     cells, risks, passed = [], [], 0
     best_sum, best_count = Decimal(0), 0
     for i, cell in enumerate(raw):
@@ -366,6 +436,10 @@ def _learner_cells(
     return _LearnerCells(cells, risks, passed, average)
 
 
+def _grace_until(enrolled_at: datetime, tz: tzinfo) -> date:
+    return enrolled_at.astimezone(tz).date() + timedelta(days=NEW_LEARNER_GRACE_DAYS - 1)
+
+
 def _inactivity(
     last_activity: datetime | None,
     enrolled_at: datetime,
@@ -396,6 +470,10 @@ def _cohort_progress(
     tally = _ModuleTally.empty(len(modules))
     nothing: list[_RawCell | None] = [None] * len(modules)
     inactive_before = today - timedelta(days=cohort.inactivity_days)
+    # Joined on or after this day: still new, so nothing is overdue for them (see the constant).
+    new_since = datetime.combine(
+        today - timedelta(days=NEW_LEARNER_GRACE_DAYS - 1), datetime.min.time(), tzinfo=tz
+    )
     cohort_started = datetime.combine(cohort.start_date, datetime.min.time(), tzinfo=tz)
     learners, completed_days = [], []
     for (
@@ -409,8 +487,14 @@ def _cohort_progress(
         done_at,
     ) in reads.enrolments:
         is_complete = status == Enrolment.Status.COMPLETED
+        in_grace = enrolled_at >= new_since
+        extended = reads.extensions.get(enrolment_id)
         row = _learner_cells(
-            reads.cells_of.get(enrolment_id, nothing), plan, tally, is_complete=is_complete
+            reads.cells_of.get(enrolment_id, nothing),
+            plan,
+            tally,
+            _learner_overdue(plan, extended, in_grace),
+            is_complete=is_complete,
         )
         last_activity = reads.last_activity_of.get(enrolment_id)
         if is_complete:
@@ -444,6 +528,8 @@ def _cohort_progress(
                     code: round((row.passed & mask).bit_count() / size, 4)
                     for code, mask, size in plan.tagged_masks
                 },
+                extended_due=extended or {},
+                grace_until=_grace_until(enrolled_at, tz) if in_grace else None,
             )
         )
     completed = sum(1 for r in learners if r.enrolment_status == Enrolment.Status.COMPLETED)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from courses.cohorts.selectors.dashboard import CohortProgress, LearnerRow
 from courses.models import (
     Cohort,
+    DueDateExtension,
     Enrolment,
 )
 from lms.errors import ApplicationError, NotFound
@@ -118,3 +119,13 @@ def cohort_learner_attempts(*, cohort: Cohort, user_id: int) -> "QuerySet[Attemp
         .select_related("quiz__module")
         .order_by("quiz__module__position", "quiz_id", "number")
     )
+
+
+def learner_extensions(*, enrolment_id: int) -> "dict[int, DueDateExtension]":
+    """A learner's due-date extensions by module id, with who granted them."""
+    return {
+        e.module_id: e
+        for e in DueDateExtension.objects.filter(enrolment_id=enrolment_id).select_related(
+            "granted_by"
+        )
+    }

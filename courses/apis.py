@@ -393,6 +393,19 @@ class RosterImportInput(serializers.Serializer):
     dry_run = serializers.BooleanField(
         default=False, help_text="Only report what each line would do; write nothing."
     )
+    valid_only = serializers.BooleanField(
+        default=False,
+        help_text=(
+            "Add the valid lines and leave out the others (listed in `not_imported`, each "
+            "with why), instead of refusing the whole file for one bad line."
+        ),
+    )
+
+
+class RosterLineOutput(serializers.Serializer):
+    line = serializers.IntegerField()
+    email = serializers.CharField()
+    errors = serializers.ListField(child=serializers.CharField(), source="messages")  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Serializer.errors
 
 
 class RosterOutput(serializers.Serializer):
@@ -401,11 +414,15 @@ class RosterOutput(serializers.Serializer):
     invited = serializers.IntegerField()
     added = serializers.IntegerField()
     skipped = serializers.IntegerField()
+    not_imported = RosterLineOutput(
+        many=True, help_text="Lines left out (with valid_only) or that would be refused."
+    )
     rows = RosterRowOutput(many=True)
 
 
 class CohortRosterImportApi(APIView):
-    """A CSV roster: `dry_run` previews it line by line; otherwise all lines are added or none."""
+    """A CSV roster: `dry_run` previews it line by line; otherwise all lines are added or none,
+    or with `valid_only` the valid lines are added and the others listed as not imported."""
 
     conflict = "Someone's enrolment changed while the roster was added (`roster_changed`)."
 
@@ -424,7 +441,7 @@ class CohortRosterImportApi(APIView):
             )
         else:
             plan = rosters_services.cohort_roster_import(
-                actor=request.user, cohort=cohort, data=content
+                actor=request.user, cohort=cohort, data=content, valid_only=data["valid_only"]
             )
         body = {
             "is_valid": plan.is_valid,
@@ -432,6 +449,7 @@ class CohortRosterImportApi(APIView):
             "invited": plan.count("invite"),
             "added": plan.count("add"),
             "skipped": plan.count("skip"),
+            "not_imported": plan.error_rows,
             "rows": plan.rows,
         }
         return Response(

@@ -59,6 +59,8 @@ class RosterUploadForm(forms.Form):
 class RosterConfirmForm(forms.Form):
     # The previewed file travels back as text; the service checks every row again.
     roster_text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    # Add the valid lines and leave the others out, instead of all or nothing.
+    valid_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class DueDatesForm(forms.Form):

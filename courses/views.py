@@ -13,13 +13,13 @@ from courses.cohorts.selectors import access as access_selectors
 from courses.cohorts.selectors import dashboard as dashboard_selectors
 from courses.cohorts.selectors import exports as exports_selectors
 from courses.cohorts.selectors import learners as learners_selectors
-from courses.cohorts.services import cohorts as cohort_services
 from courses.cohorts.selectors import reminders as reminders_selectors
+from courses.cohorts.services import cohorts as cohort_services
 from courses.cohorts.services import due_dates as due_dates_services
 from courses.cohorts.services import exports as exports_services
-from courses.cohorts.services import rosters as rosters_services
 from courses.cohorts.services import extensions as extensions_services
 from courses.cohorts.services import reminders as reminders_services
+from courses.cohorts.services import rosters as rosters_services
 from courses.selectors import catalogue as catalogue_selectors
 from courses.selectors import learning as learning_selectors
 from courses.services import enrolment as enrolment_services
@@ -192,9 +192,15 @@ def cohort_dashboard(request, cohort_id):
 @require_GET
 def cohort_learner(request, cohort_id, user_id):
     cohort = access_selectors.cohort_for_viewer(user=request.user, cohort_id=cohort_id)
+    return _cohort_learner_page(request, cohort, user_id)
+
+
+def _cohort_learner_page(request, cohort, user_id, extension_form=None, status=200):
     attempts = learners_selectors.cohort_learner_attempts(cohort=cohort, user_id=user_id)
     progress = dashboard_selectors.cohort_progress(cohort=cohort, only_user_id=user_id)
     row = progress.learners[0]
+    extensions = learners_selectors.learner_extensions(enrolment_id=row.enrolment_id)
+    reminder = reminders_selectors.last_reminder(enrolment_id=row.enrolment_id)
     return render(
         request,
         "courses/cohort_learner.html",
@@ -209,38 +215,18 @@ def cohort_learner(request, cohort_id, user_id):
             "competencies": [(c, row.competencies[c.code]) for c in progress.competencies],
             "attempts": attempts,
             # Instructors (and staff) open an attempt's answers; directors see its summary.
-    return _cohort_learner_page(request, cohort, user_id)
-
-
-def _cohort_learner_page(request, cohort, user_id, extension_form=None, status=200):
             "can_open_attempts": request.user.is_staff or cohort.is_instructor,
-        },
-    )
-    extensions = learners_selectors.learner_extensions(enrolment_id=row.enrolment_id)
-    reminder = reminders_selectors.last_reminder(enrolment_id=row.enrolment_id)
-
-
-@login_required
-def cohort_learners(request, cohort_id):
-    """Add learners: one by one, or a CSV roster previewed before anything is written."""
-    cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
-    add_form = forms.LearnerAddForm(request.POST or None)
-    if request.method == "POST" and add_form.is_valid():
-        try:
-            row = rosters_services.cohort_learner_add(
-                actor=request.user, cohort=cohort, **add_form.cleaned_data
-            )
             "reminder": reminder,
             "reminder_from": reminders_selectors.reminder_allowed_from(reminder),
             "extensions": extensions,
             "grace_days": dashboard_selectors.NEW_LEARNER_GRACE_DAYS,
             "extension_form": extension_form
             or forms.DueDateExtensionForm(modules=progress.modules),
-        except ApplicationError as error:
+        },
         status=status,
-            show_service_error(add_form, error)
-        else:
-            if row.action == "invite":
+    )
+
+
 @login_required
 @require_POST
 def cohort_learner_remind(request, cohort_id, user_id):
@@ -304,6 +290,20 @@ def cohort_learner_extension(request, cohort_id, user_id):
     return _cohort_learner_page(request, cohort, user_id, extension_form=form, status=400)
 
 
+@login_required
+def cohort_learners(request, cohort_id):
+    """Add learners: one by one, or a CSV roster previewed before anything is written."""
+    cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
+    add_form = forms.LearnerAddForm(request.POST or None)
+    if request.method == "POST" and add_form.is_valid():
+        try:
+            row = rosters_services.cohort_learner_add(
+                actor=request.user, cohort=cohort, **add_form.cleaned_data
+            )
+        except ApplicationError as error:
+            show_service_error(add_form, error)
+        else:
+            if row.action == "invite":
                 messages.success(
                     request, f"{row.full_name} was added and invited by e-mail ({row.email})."
                 )
@@ -345,7 +345,7 @@ def cohort_roster_preview(request, cohort_id):
     return _roster_preview_page(request, cohort, plan, data.decode("utf-8-sig"))
 
 
-def _roster_preview_page(request, cohort, plan, text, status=200):
+def _roster_preview_page(request, cohort, plan, text, status=200, imported=False):
     return render(
         request,
         "courses/cohort_roster_preview.html",
@@ -353,7 +353,11 @@ def _roster_preview_page(request, cohort, plan, text, status=200):
             "cohort": cohort,
             "plan": plan,
             "confirm_form": forms.RosterConfirmForm(initial={"roster_text": text}),
+            "valid_only_form": forms.RosterConfirmForm(
+                initial={"roster_text": text, "valid_only": True}
+            ),
             "counts": {a: plan.count(a) for a in ("invite", "add", "skip")},
+            "imported": imported,
         },
         status=status,
     )
@@ -367,9 +371,12 @@ def cohort_roster_import(request, cohort_id):
     if not form.is_valid():
         raise ApplicationError("Upload the roster again: the preview was not sent back.")
     text = form.cleaned_data["roster_text"]
+    valid_only = form.cleaned_data["valid_only"]
     data = text.encode("utf-8")
     try:
-        plan = rosters_services.cohort_roster_import(actor=request.user, cohort=cohort, data=data)
+        plan = rosters_services.cohort_roster_import(
+            actor=request.user, cohort=cohort, data=data, valid_only=valid_only
+        )
     except ApplicationError as error:
         if error.code != "roster_invalid":
             raise
@@ -377,7 +384,7 @@ def cohort_roster_import(request, cohort_id):
         plan = rosters_services.cohort_roster_preview(actor=request.user, cohort=cohort, data=data)
         messages.error(request, error.message)
         return _roster_preview_page(request, cohort, plan, text, status=400)
-    added = plan.count("invite") + plan.count("add")
+    added = plan.joining
     messages.success(
         request,
         f"{added} learner{'s' if added != 1 else ''} added"
@@ -385,6 +392,9 @@ def cohort_roster_import(request, cohort_id):
         + (f"; {plan.count('skip')} already in the cohort" if plan.count("skip") else "")
         + ".",
     )
+    if plan.error_rows:
+        # Only the valid lines were imported: the page lists the others, and why.
+        return _roster_preview_page(request, cohort, plan, text, imported=True)
     return redirect("cohort", cohort_id=cohort.id)
 
 

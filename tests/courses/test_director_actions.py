@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from courses.cohorts.selectors.dashboard import NEW_LEARNER_GRACE_DAYS, cohort_progress
@@ -14,11 +15,13 @@ from courses.cohorts.services.extensions import (
     due_date_extension_remove,
 )
 from courses.cohorts.services.reminders import learner_reminder_deliver, learner_reminder_request
+from courses.cohorts.services.rosters import cohort_roster_import
 from courses.models import DueDateExtension, Enrolment, LearnerReminder, ModuleDueDate
 from lms.errors import ApplicationError, Conflict, PermissionDenied
-from tasks.enqueue import SEND_LEARNER_REMINDER
+from tasks.enqueue import SEND_COHORT_INVITATION, SEND_LEARNER_REMINDER
 from tasks.reminders import send_learner_reminder, sweep_learner_reminders
 from tests.cohorts import add_learners, days_ago, set_progress
+from tests.conftest import api_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -350,6 +353,108 @@ def test_the_learner_page_says_a_new_learner_has_a_grace_period(as_user, directo
         f"Joined less than {NEW_LEARNER_GRACE_DAYS} days ago: no module counts as overdue for "
         f"them until after {until:%-d %B %Y}."
     ) in page.text
+
+
+# --- a roster's valid rows -------------------------------------------------------------------
+
+BAD_ROSTER = (
+    "email,full_name",
+    "amara@hospital.example.org,Amara Nwosu",
+    "not-an-address,Benjamin Cohen",
+    "chloe@hospital.example.org,Chloé Dubois",
+    "amara@hospital.example.org,Amara Nwosu",
+    "daniel@hospital.example.org,",
+)
+
+
+def _roster(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_importing_the_valid_rows_adds_them_and_says_which_lines_were_left_out(
+    director, cohort, sends, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = cohort_roster_import(
+            actor=director, cohort=cohort, data=_roster(*BAD_ROSTER), valid_only=True
+        )
+
+    assert sorted(
+        Enrolment.objects.filter(cohort=cohort).values_list("user__email", flat=True)
+    ) == ["amara@hospital.example.org", "chloe@hospital.example.org"]
+    assert plan.joining == 2
+    assert [(r.line, r.messages) for r in plan.error_rows] == [
+        (3, ["“not-an-address” is not a valid email address."]),
+        (5, ["Duplicate of line 2."]),
+        (6, ["A full name is needed to create an account."]),
+    ]
+    assert sends[SEND_COHORT_INVITATION].call_count == 2
+
+
+def test_without_valid_only_one_bad_row_still_refuses_the_file(director, cohort, unchanged):
+    unchanged(
+        lambda: cohort_roster_import(actor=director, cohort=cohort, data=_roster(*BAD_ROSTER)),
+        error=ApplicationError,
+        code="roster_invalid",
+    )
+
+
+def test_a_roster_with_no_valid_row_is_refused_even_with_valid_only(director, cohort, unchanged):
+    unchanged(
+        lambda: cohort_roster_import(
+            actor=director,
+            cohort=cohort,
+            data=_roster("email,full_name", "nobody@,No One"),
+            valid_only=True,
+        ),
+        error=ApplicationError,
+        code="roster_invalid",
+    )
+
+
+def test_the_preview_offers_to_import_the_valid_rows_and_the_result_lists_the_others(
+    as_user, director, cohort, sends
+):
+    client = as_user(director)
+    upload = SimpleUploadedFile("roster.csv", _roster(*BAD_ROSTER), "text/csv")
+    preview = client.post(f"/cohorts/{cohort.id}/learners/preview/", {"roster": upload})
+    assert "Import the 2 valid rows" in preview.text
+    assert not Enrolment.objects.exists()
+
+    form = preview.context["valid_only_form"]
+    result = client.post(
+        f"/cohorts/{cohort.id}/learners/import/",
+        {"roster_text": form.initial["roster_text"], "valid_only": "True"},
+    )
+
+    assert result.status_code == 200
+    assert "2 learners added, 2 invited by e-mail." in result.text
+    assert "3 lines of the roster were not imported:" in result.text
+    assert "Line 3 (not-an-address): “not-an-address” is not a valid email address." in result.text
+    assert "Line 5 (amara@hospital.example.org): Duplicate of line 2." in result.text
+    assert "Line 6 (daniel@hospital.example.org): A full name is needed" in result.text
+    assert Enrolment.objects.filter(cohort=cohort).count() == 2
+
+
+def test_the_api_imports_the_valid_rows_with_valid_only(director, cohort, sends):
+    client = api_client_for(director)
+    upload = SimpleUploadedFile("roster.csv", _roster(*BAD_ROSTER), "text/csv")
+
+    response = client.post(
+        f"/api/v1/cohorts/{cohort.id}/learners/import/",
+        {"file": upload, "valid_only": "true"},
+        format="multipart",
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["valid"], body["imported"], body["invited"]) == (False, True, 2)
+    assert [(r["line"], r["errors"]) for r in body["not_imported"]] == [
+        (3, ["“not-an-address” is not a valid email address."]),
+        (5, ["Duplicate of line 2."]),
+        (6, ["A full name is needed to create an account."]),
+    ]
+    assert Enrolment.objects.filter(cohort=cohort).count() == 2
 
 
 # --- the cohort's certificate job ---------------------------------------------------------------

@@ -79,6 +79,11 @@ class RosterPlan:
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action and not r.errors)
 
+    @property
+    def joining(self) -> int:
+        """Lines that add a learner: new accounts invited and existing accounts enrolled."""
+        return self.count("invite") + self.count("add")
+
     def error_details(self) -> dict[str, list[dict[str, object]]]:
         return {
             "rows": [
@@ -263,7 +268,7 @@ def _free_usernames(emails: list[str]) -> list[str]:
 def _roster_apply(cohort: Cohort, plan: RosterPlan) -> None:
     """Write a valid plan: accounts, enrolments and their progress rows, in bulk."""
     User = get_user_model()
-    invite = [r for r in plan.rows if r.action == "invite"]
+    invite = [r for r in plan.rows if r.action == "invite" and not r.errors]
     usernames = _free_usernames([r.email for r in invite])
     created = User.objects.bulk_create(
         [
@@ -277,7 +282,9 @@ def _roster_apply(cohort: Cohort, plan: RosterPlan) -> None:
 
     # Every such row has its account by now: the `is not None` only narrows the type.
     joining = [
-        r.user_id for r in plan.rows if r.action in ("invite", "add") and r.user_id is not None
+        r.user_id
+        for r in plan.rows
+        if r.action in ("invite", "add") and not r.errors and r.user_id is not None
     ]
     enrolled = dict(
         Enrolment.objects.select_for_update()
@@ -321,12 +328,28 @@ def cohort_roster_preview(*, actor: UserModel, cohort: Cohort, data: bytes) -> R
 
 
 @transaction.atomic
-def cohort_roster_import(*, actor: UserModel, cohort: Cohort, data: bytes) -> RosterPlan:
-    """Add every learner of a roster, or none: one bad row refuses the whole file."""
+def cohort_roster_import(
+    *, actor: UserModel, cohort: Cohort, data: bytes, valid_only: bool = False
+) -> RosterPlan:
+    """Add every learner of a roster, or none: one bad row refuses the whole file.
+
+    With `valid_only` the valid lines are added and the others are not; the plan that comes
+    back lists them (`error_rows`), each with why, so none goes unmentioned. A roster with no
+    valid line to add is still refused.
+    """
     require_director(actor, cohort)
     require_open_course(cohort)
     # Checked again at confirmation: the cohort may have changed since the preview.
     plan = _roster_plan(cohort, _roster_read(data))
+    if valid_only and not plan.is_valid:
+        if not plan.joining:
+            raise ApplicationError(
+                "No line of the roster adds a learner: nobody was added.",
+                code="roster_invalid",
+                details=plan.error_details(),
+            )
+        _roster_apply(cohort, plan)
+        return plan
     if not plan.is_valid:
         bad = len(plan.error_rows)
         raise ApplicationError(

@@ -1,6 +1,11 @@
-from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from typing import Any, cast
 
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+
+from accounts.models import User
+from courses.selectors.learning import landing_page_for
 from lms.throttles import ClientRateThrottle
 
 
@@ -12,6 +17,19 @@ class LoginThrottle(ClientRateThrottle):
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        """A safe `next`, except the site's root: opening the site is no wish for My learning
+        (log-in required sends everyone from / with next=/)."""
+        url = super().get_redirect_url(*args, **kwargs)
+        return "" if url == reverse("dashboard") else url
+
+    def get_default_redirect_url(self) -> str:
+        """Without a `next`: the page made for the person's role (My learning for learners)."""
+        if self.next_page:
+            return resolve_url(self.next_page)
+        # Called once the user is logged in (or, with redirect_authenticated_user, is already).
+        return resolve_url(landing_page_for(user=cast(User, self.request.user)))
 
     def post(self, request, *args, **kwargs):
         throttle = LoginThrottle()

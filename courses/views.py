@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from certificates.selectors import learners as learner_selectors
 from certificates.selectors.learners import certificates_of
 from courses.cohorts import charts
 from courses.cohorts.selectors import access as access_selectors
@@ -37,13 +38,16 @@ def dashboard(request):
     catalogue = catalogue_selectors.courses_visible_to(user=request.user).exclude(
         id__in=enrolled_ids
     )
+    states = learning_selectors.learning_states(enrolments=enrolments)
+    awaiting_claim = {e.pk for e in learner_selectors.claims_awaiting(user=request.user)}
     return render(
         request,
         "courses/dashboard.html",
         {
-            "enrolments": enrolments,
+            "enrolments": [(e, states[e.pk], e.pk in awaiting_claim) for e in enrolments],
             "catalogue": catalogue,
             "certificates": certificates_of(user=request.user)[:5],
+            "roles": learning_selectors.roles_of(user=request.user),
         },
     )
 
@@ -54,6 +58,13 @@ def course_detail(request, slug):
     enrolment = learning_selectors.enrolment_of(user=request.user, course=course)
     progress = learning_selectors.module_progress_by_module(enrolment=enrolment)
     modules = [(m, progress.get(m.id)) for m in course.modules.all()]
+    learning = certificate = None
+    awaits_claim = False
+    if enrolment is not None:
+        learning = learning_selectors.learning_state(enrolment=enrolment)
+        if enrolment.status == enrolment.Status.COMPLETED:
+            awaits_claim = learner_selectors.awaits_claim(enrolment)
+            certificate = certificates_of(user=request.user).filter(enrolment=enrolment).first()
     return render(
         request,
         "courses/course_detail.html",
@@ -62,6 +73,9 @@ def course_detail(request, slug):
             "enrolment": enrolment,
             "modules": modules,
             "lessons_read": learning_selectors.lessons_read_ids(enrolment=enrolment),
+            "learning": learning,
+            "awaits_claim": awaits_claim,
+            "certificate": certificate,
         },
     )
 

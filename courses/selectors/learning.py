@@ -1,16 +1,25 @@
-"""A learner's own enrolments and progress."""
+"""A learner's own enrolments and progress: what they have done, what comes next, and the
+page each person lands on."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 
 from accounts.models import User
+from courses.cohorts.selectors.access import cohorts_visible_to, may_create_cohort
 from courses.models import (
     Course,
     Enrolment,
+    Lesson,
     LessonProgress,
+    Module,
     ModuleProgress,
 )
 from lms.errors import PermissionDenied
+from quizzes.models import Attempt, Quiz
 from quizzes.selectors.review import modules_with_hidden_scores
 
 
@@ -40,13 +49,17 @@ def lessons_read_ids(*, enrolment: Enrolment | None) -> set[int]:
 RESULT_HIDDEN = "result_hidden"
 
 
-def hide_unreviewed_results(*, user: User, rows: list[ModuleProgress]) -> list[ModuleProgress]:
+def hide_unreviewed_results(
+    *, user: User, rows: list[ModuleProgress], hidden: set[int] | None = None
+) -> list[ModuleProgress]:
     """Blank the scores and pass/fail of modules whose quiz hides the score from `user` now.
 
     The progress read model holds the real figures (directors see them); a learner must not
-    learn through it what the quiz's review options keep from them.
+    learn through it what the quiz's review options keep from them. `hidden`: those modules'
+    ids, when the caller has them already.
     """
-    hidden = modules_with_hidden_scores(user=user, module_ids={r.module_id for r in rows})
+    if hidden is None:
+        hidden = modules_with_hidden_scores(user=user, module_ids={r.module_id for r in rows})
     for row in rows:
         if row.module_id in hidden:
             row.score_percent = row.best_score_percent = None
@@ -82,3 +95,214 @@ def progress_of(*, user: User) -> list[Enrolment]:
     rows = [row for enrolment in enrolments for row in enrolment.module_progress.all()]
     hide_unreviewed_results(user=user, rows=rows)  # the prefetched rows are the ones shown
     return enrolments
+
+
+# --- what comes next, and how far along the learner is ------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The lesson to read or the quiz to pass next: the first one, in module order, that is
+    not done yet."""
+
+    kind: Literal["lesson", "quiz"]
+    id: int
+    title: str
+    module_title: str
+    # Nothing done in the course yet: the page offers "Start" rather than "Resume".
+    first: bool
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """Modules passed out of those that count: the required ones, or all of them if none is
+    required (the rule the director's dashboard and course completion use)."""
+
+    passed: int
+    counted: int
+    of_required: bool  # the counted modules are the required ones (not: every one, none is)
+
+    @property
+    def percent(self) -> int:
+        return round(self.passed * 100 / self.counted) if self.counted else 0
+
+
+@dataclass(frozen=True)
+class LearningState:
+    """Where a learner stands in one course they are enrolled in."""
+
+    progress: CourseProgress
+    next_step: NextStep | None
+    # Nothing left to do now, though the course is not complete: results are on their way
+    # (being graded, or shown when the quiz's review opens).
+    waiting_for_results: bool
+
+
+# Attempts that wait for a grade: the learner has nothing to do on that quiz until it comes.
+_AWAITING_GRADE = (Attempt.State.SUBMITTED, Attempt.State.NEEDS_REVIEW)
+
+
+@dataclass
+class _QuizFacts:
+    """What the next-step rule reads of one learner's attempts at one quiz."""
+
+    open: bool = False
+    awaiting_grade: bool = False
+    graded: bool = False
+    passed_once: bool = False
+
+
+def learning_states(*, enrolments: list[Enrolment]) -> dict[int, LearningState]:
+    """Overall progress and the next step of each enrolment (all of one learner), by id.
+
+    Seven queries, however many enrolments: modules, their lessons and quizzes, the progress
+    rows, the lessons read, the attempts, and the quizzes whose review hides the score.
+    """
+    if not enrolments:
+        return {}
+    user = enrolments[0].user
+    modules_by_course: dict[int, list[Module]] = defaultdict(list)
+    for module in (
+        Module.objects.filter(course_id__in={e.course_id for e in enrolments})
+        .prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.order_by("position")),
+            Prefetch("quizzes", queryset=Quiz.objects.order_by("id")),
+        )
+        .order_by("course_id", "position")
+    ):
+        modules_by_course[module.course_id].append(module)
+    rows = list(ModuleProgress.objects.filter(enrolment__in=enrolments))
+    hidden = modules_with_hidden_scores(user=user, module_ids={r.module_id for r in rows})
+    hide_unreviewed_results(user=user, rows=rows, hidden=hidden)
+    status: dict[tuple[int, int], str] = {(r.enrolment_id, r.module_id): r.status for r in rows}
+    read: dict[int, set[int]] = defaultdict(set)
+    for enrolment_id, lesson_id in LessonProgress.objects.filter(
+        enrolment__in=enrolments
+    ).values_list("enrolment_id", "lesson_id"):
+        read[enrolment_id].add(lesson_id)
+    quizzes: dict[int, _QuizFacts] = defaultdict(_QuizFacts)
+    for quiz_id, state, passed in Attempt.objects.filter(
+        user=user, quiz__module__course_id__in={e.course_id for e in enrolments}
+    ).values_list("quiz_id", "state", "passed"):
+        facts = quizzes[quiz_id]
+        facts.open |= state == Attempt.State.IN_PROGRESS
+        facts.awaiting_grade |= state in _AWAITING_GRADE
+        facts.graded |= state == Attempt.State.GRADED
+        facts.passed_once |= state == Attempt.State.GRADED and bool(passed)
+    states = {}
+    for enrolment in enrolments:
+        modules = modules_by_course[enrolment.course_id]
+        statuses = {m.pk: status.get((enrolment.pk, m.pk), "") for m in modules}
+        step = _next_step(modules, statuses, read[enrolment.pk], quizzes, hidden)
+        completed = enrolment.status == Enrolment.Status.COMPLETED
+        states[enrolment.pk] = LearningState(
+            progress=_course_progress(modules, statuses, completed=completed),
+            next_step=step,
+            waiting_for_results=step is None and not completed,
+        )
+    return states
+
+
+def learning_state(*, enrolment: Enrolment) -> LearningState:
+    return learning_states(enrolments=[enrolment])[enrolment.pk]
+
+
+def _course_progress(
+    modules: list[Module], statuses: dict[int, str], *, completed: bool
+) -> CourseProgress:
+    counted = [m for m in modules if m.required] or modules
+    # A completed course has every counted module passed, so a hidden result there tells the
+    # learner nothing their completion does not.
+    passed = [
+        m
+        for m in counted
+        if statuses[m.pk] == ModuleProgress.Status.PASSED
+        or (completed and statuses[m.pk] == RESULT_HIDDEN)
+    ]
+    return CourseProgress(
+        passed=len(passed), counted=len(counted), of_required=any(m.required for m in modules)
+    )
+
+
+def _next_step(
+    modules: list[Module],
+    statuses: dict[int, str],
+    read: set[int],
+    quizzes: dict[int, _QuizFacts],
+    hidden: set[int],
+) -> NextStep | None:
+    """The first unread lesson or unpassed quiz, in module order (lessons, then quizzes, as
+    the course page lists them), skipping modules passed or whose result is hidden."""
+    first = not read and not any(q.pk in quizzes for m in modules for q in m.quizzes.all())
+    for module in modules:
+        if statuses[module.pk] in (ModuleProgress.Status.PASSED, RESULT_HIDDEN):
+            continue
+        lesson = next((lesson for lesson in module.lessons.all() if lesson.pk not in read), None)
+        if lesson is not None:
+            return NextStep("lesson", lesson.pk, lesson.title, module.title, first)
+        quiz = _quiz_to_take(list(module.quizzes.all()), quizzes, scores_hidden=module.pk in hidden)
+        if quiz is not None:
+            return NextStep("quiz", quiz.pk, quiz.title, module.title, first)
+    return None
+
+
+def _quiz_to_take(
+    module_quizzes: list[Quiz], attempts: dict[int, _QuizFacts], *, scores_hidden: bool
+) -> Quiz | None:
+    """Of a module not passed whose lessons are all read, the quiz to take next.
+
+    An attempt in progress comes first; a quiz waiting for its grade has nothing to do. Where
+    the score is hidden, a graded quiz counts as done either way, so the link gives nothing
+    away. Otherwise the first quiz without a passing attempt; failing that (a quiz graded by
+    its average, first or last attempt), and with no grade to wait for, the module's first
+    quiz: the module's own status has already said it is not passed.
+    """
+    facts = {q.pk: attempts.get(q.pk, _QuizFacts()) for q in module_quizzes}
+    takeable = [q for q in module_quizzes if not facts[q.pk].awaiting_grade or facts[q.pk].open]
+    if scores_hidden:
+        takeable = [q for q in takeable if facts[q.pk].open or not facts[q.pk].graded]
+        return takeable[0] if takeable else None
+    for wanted in (lambda f: f.open, lambda f: not f.passed_once):
+        quiz = next((q for q in takeable if wanted(facts[q.pk])), None)
+        if quiz is not None:
+            return quiz
+    if any(facts[q.pk].awaiting_grade for q in module_quizzes):
+        return None
+    return takeable[0] if takeable else None
+
+
+# --- where each person lands after logging in ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What else than learning a person does here: the pages made for it."""
+
+    teaches: bool  # an instructor of a course: /teach/
+    directs: bool  # directs a cohort, or may create one (program directors): /cohorts/
+    sees_cohorts: bool  # directs, or teaches a course that has cohorts: /cohorts/
+
+
+def roles_of(*, user: User) -> Roles:
+    directs = user.directed_cohorts.exists() or may_create_cohort(user)
+    return Roles(
+        teaches=user.taught_courses.exists(),
+        directs=directs,
+        sees_cohorts=directs or cohorts_visible_to(user=user).exists(),
+    )
+
+
+def landing_page_for(*, user: User) -> str:
+    """The name of the page `user` lands on after logging in.
+
+    Learners, staff and anyone enrolled in a course land on My learning; a program director
+    enrolled in nothing on their cohorts, an instructor enrolled in nothing on Teaching.
+    """
+    if user.is_staff or Enrolment.objects.filter(user=user).exists():
+        return "dashboard"
+    roles = roles_of(user=user)
+    if roles.directs:
+        return "cohorts"
+    if roles.teaches:
+        return "teach"
+    return "dashboard"

@@ -1,13 +1,18 @@
 """Forms of the instructor pages. They parse; the services decide what is allowed."""
 
+import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from django import forms
 
 from .models import Question, Quiz
+from .services.authoring import MAX_ANSWERS
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -71,6 +76,14 @@ FeedbackBandFormSet = forms.formset_factory(FeedbackBandForm, extra=0)
 
 
 class QuestionForm(forms.Form):
+    """A question's own fields: only those its type has, in the order the page shows them.
+
+    A description is text to read: it has no points and no feedback. Only a short answer
+    asks whether the case of the letters must match.
+    """
+
+    field_order = ["text", "name", "default_points", "general_feedback", "case_sensitive"]
+
     name = forms.CharField(
         max_length=200, required=False, help_text="For the question bank; empty: from the text."
     )
@@ -84,6 +97,14 @@ class QuestionForm(forms.Form):
         label="Points", min_value=0, decimal_places=2, initial=Decimal("1")
     )
     case_sensitive = forms.BooleanField(required=False, label="Case must match (short answer)")
+
+    def __init__(self, *args, question_type: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if question_type == Question.Type.DESCRIPTION:
+            del self.fields["default_points"]
+            del self.fields["general_feedback"]
+        if question_type != Question.Type.SHORT_ANSWER:
+            del self.fields["case_sensitive"]
 
 
 FRACTION_HELP = "1 = all the points, 0.5 = half, 0 = none, negative = a penalty."
@@ -212,20 +233,93 @@ ANSWER_FORMS: dict[str, type[forms.Form]] = {
     Question.Type.NUMERICAL: NumericalAnswerForm,
     Question.Type.MATCHING: MatchingAnswerForm,
 }
-ANSWER_ROWS = 5
+ANSWER_ROWS = 5  # rows a new question starts with; "Add another answer" adds one more
+ANSWERS_PREFIX = "answers"
+TOO_MANY_ROWS = (
+    f"A question has at most {MAX_ANSWERS} answer rows. Empty rows are left out when you save, "
+    "so use one of those, or save and split the question in two."
+)
 
 
-def answer_formset(question_type: str, *, data=None, initial=None):
+class AnswerFormSet(forms.BaseFormSet):
+    """A question's answer rows, at most `MAX_ANSWERS` of them."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": TOO_MANY_ROWS,
+    }
+
+    row_added = False  # this page is the form posted back with one more row
+    row_refused = False  # ... or without it: the question has the most rows it can have
+
+
+def _rows_posted(data) -> int | None:
+    raw = data.get(f"{ANSWERS_PREFIX}-TOTAL_FORMS", "")
+    return int(raw) if raw.isdecimal() else None
+
+
+def answer_formset(question_type: str, *, data=None, initial=None, add_row: bool = False):
+    """The answer rows of a question of this type (None for types without answers).
+
+    With `add_row`, the posted rows come back with one more empty row after them (the
+    management form's TOTAL_FORMS says so), unless the question has `MAX_ANSWERS` rows.
+    """
     form = ANSWER_FORMS.get(question_type)
     if form is None:
         return None
     initial = initial or []
-    extra = max(ANSWER_ROWS - len(initial), 2)
-    formset = forms.formset_factory(form, extra=extra)
-    return formset(data=data, initial=initial, prefix="answers")
+    extra = max(min(max(ANSWER_ROWS - len(initial), 2), MAX_ANSWERS - len(initial)), 0)
+    formset_class = forms.formset_factory(
+        form,
+        formset=AnswerFormSet,
+        extra=extra,
+        max_num=MAX_ANSWERS,
+        absolute_max=MAX_ANSWERS,
+        validate_max=True,
+    )
+    added = refused = False
+    rows = _rows_posted(data) if add_row and data is not None else None
+    if rows is not None:
+        if rows < MAX_ANSWERS:
+            data = data.copy()
+            data[f"{ANSWERS_PREFIX}-TOTAL_FORMS"] = str(rows + 1)
+            added = True
+        else:
+            refused = True
+    formset = cast(AnswerFormSet, formset_class(data=data, initial=initial, prefix=ANSWERS_PREFIX))
+    formset.row_added, formset.row_refused = added, refused
+    if added:
+        new_row = formset.forms[-1]
+        first_field = next(iter(new_row.fields.values()))
+        first_field.widget.attrs["autofocus"] = True
+    return formset
+
+
+def _folded(text: str) -> str:
+    """Text compared without case or accents: "Núñez" sorts and matches as "nunez"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def learner_label(user: "User") -> str:
+    return f"{user.get_full_name()} ({user.username})"
+
+
+def learners_listed(learners: "Iterable[User]", query: str = "") -> list["User"]:
+    """Learners by name (then username), without regard to case or accents; with `query`,
+    only those whose name or username contains it."""
+    wanted = _folded(" ".join(query.split()))
+    listed = [u for u in learners if wanted in _folded(learner_label(u))]
+    return sorted(listed, key=lambda u: (_folded(u.get_full_name()), _folded(u.username)))
 
 
 class OverrideForm(forms.Form):
+    """An override for one of the course's learners.
+
+    `learners` are the learners that may be chosen (the course's); the list shows them sorted
+    by name, only those matching `query` when the instructor searched.
+    """
+
     user: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(queryset=None, label="Learner")
     time_limit_minutes = forms.IntegerField(
         label="Time limit (minutes)", min_value=0, required=False, help_text="0: no time limit."
@@ -236,11 +330,18 @@ class OverrideForm(forms.Form):
     opens_at = forms.DateTimeField(label="Opens (UTC)", required=False, widget=DATETIME)
     closes_at = forms.DateTimeField(label="Closes (UTC)", required=False, widget=DATETIME)
 
-    def __init__(self, *args, learners, **kwargs):
+    def __init__(self, *args, learners: "QuerySet[User]", query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         user_field = cast("forms.ModelChoiceField[User]", self.fields["user"])  # as declared
         user_field.queryset = learners
-        user_field.label_from_instance = lambda obj: f"{obj.get_full_name()} ({obj.username})"  # type: ignore[method-assign]  # Django's way: the instance's own label_from_instance
+        everyone = list(learners)
+        self.learners_total = len(everyone)
+        self.learners_shown = learners_listed(everyone, query)
+        self.query = query
+        choices = [(u.pk, learner_label(u)) for u in self.learners_shown]
+        user_field.widget.choices = [("", "Choose a learner…"), *choices]
+        if len(choices) == 1 and not self.is_bound:
+            self.initial["user"] = choices[0][0]
 
 
 class EssayGradeForm(forms.Form):

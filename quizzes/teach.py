@@ -5,9 +5,11 @@ services check it again, since they are the way in for every caller.
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, Module
@@ -21,9 +23,10 @@ from quizzes.services import attempts as attempts_services
 from quizzes.services import authoring as authoring_services
 from quizzes.services import grading as grading_services
 from quizzes.services import overrides as overrides_services
+from quizzes.views import form_response
 
 from . import forms
-from .models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride
+from .models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride, QuizSlot
 
 
 def _taught_quiz(request, quiz_id) -> Quiz:
@@ -91,7 +94,7 @@ def quiz_edit(request, quiz_id):
         else:
             messages.success(request, "Quiz settings saved.")
             return redirect("teach-quiz", quiz_id=quiz.id)
-    slots = quiz.slots.select_related("question", "random_category").order_by("position")
+    slots = list(quiz.slots.select_related("question", "random_category").order_by("position"))
     return render(
         request,
         "quizzes/teach/quiz_edit.html",
@@ -100,10 +103,25 @@ def quiz_edit(request, quiz_id):
             "form": form,
             "bands": bands,
             "slots": slots,
+            "focus": _focus_after_move(request, slots),
             "types": Question.Type.choices,
             "review_fields": [form[name] for name in form.REVIEW_FIELDS],
         },
     )
+
+
+def _focus_after_move(request, slots: list[QuizSlot]) -> dict | None:
+    """The arrow button to focus after a move: the one pressed, or the other one once the
+    question has reached the top or the bottom (a disabled button cannot take focus)."""
+    moved, pressed = request.GET.get("moved", ""), request.GET.get("to", "")
+    index = next((n for n, s in enumerate(slots) if str(s.pk) == moved), None)
+    if index is None or pressed not in ("up", "down") or len(slots) < 2:
+        return None
+    if pressed == "up" and index == 0:
+        pressed = "down"
+    elif pressed == "down" and index == len(slots) - 1:
+        pressed = "up"
+    return {"slot": slots[index].pk, "button": pressed}
 
 
 def _question_initial(question: Question) -> tuple[dict, list[dict], dict]:
@@ -154,14 +172,18 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
         raise NotFound("No such question type.")
     base, answers_initial, tf_initial = _question_initial(question) if question else ({}, [], {})
     data = request.POST or None
-    form = forms.QuestionForm(data, initial=base)
-    answers = forms.answer_formset(question_type, data=data, initial=answers_initial)
+    # "Add another answer" posts the form back to show it again with one more row.
+    adding_row = data is not None and "add_answer" in data
+    form = forms.QuestionForm(data, initial=base, question_type=question_type)
+    answers = forms.answer_formset(
+        question_type, data=data, initial=answers_initial, add_row=adding_row
+    )
     tf = (
         forms.TrueFalseForm(data, initial=tf_initial, prefix="tf")
         if question_type == Question.Type.TRUE_FALSE
         else None
     )
-    if request.method == "POST":
+    if request.method == "POST" and not adding_row:
         valid = form.is_valid() and (answers is None or answers.is_valid())
         valid = valid and (tf is None or tf.is_valid())
         if valid:
@@ -171,8 +193,7 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
                 rows = [a for a in (f.answer() for f in answers.forms) if a]
             else:
                 rows = []
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "default_points"}
-            fields["default_points"] = form.cleaned_data["default_points"]
+            fields = dict(form.cleaned_data)  # only the fields this type has
             try:
                 if question is None:
                     authoring_services.question_create(
@@ -198,6 +219,10 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
             "form": form,
             "answers": answers,
             "tf": tf,
+            "max_answers": forms.MAX_ANSWERS,
+            # Adding a row is not saving: the fields are not checked yet.
+            "hide_errors": adding_row,
+            "not_saved": request.method == "POST" and not adding_row,
         },
     )
 
@@ -205,33 +230,107 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
 @login_required
 @require_POST
 def slot_change(request, quiz_id, slot_id):
+    """Move a question up or down, or remove it from the quiz once the instructor confirms."""
     quiz = _taught_quiz(request, quiz_id)
     action = request.POST.get("action")
+    slot = quiz.slots.select_related("question", "random_category").filter(pk=slot_id).first()
+    if slot is None:
+        raise NotFound("No such question in this quiz.")
+    edit_url = reverse("teach-quiz", kwargs={"quiz_id": quiz.id})
     if action == "remove":
+        if request.POST.get("confirmed") != "yes":
+            return render(request, "quizzes/teach/slot_remove.html", {"quiz": quiz, "slot": slot})
         authoring_services.quiz_slot_remove(actor=request.user, quiz=quiz, slot_id=slot_id)
         messages.success(request, "Question removed from the quiz (it stays in the bank).")
-    elif action in ("up", "down"):
-        offset = -1 if action == "up" else 1
-        authoring_services.quiz_slot_move(
-            actor=request.user, quiz=quiz, slot_id=slot_id, offset=offset
-        )
-    else:
+        return redirect(f"{edit_url}#questions-heading")
+    if action not in ("up", "down"):
         raise ApplicationError("Unknown action.")
-    return redirect("teach-quiz", quiz_id=quiz.id)
+    offset = -1 if action == "up" else 1
+    authoring_services.quiz_slot_move(actor=request.user, quiz=quiz, slot_id=slot_id, offset=offset)
+    # Back to the moved question's row, its arrow focused (autofocus, which also scrolls it
+    # into view), so the keyboard stays in place. No #fragment: a target cancels autofocus.
+    return redirect(f"{edit_url}?moved={slot_id}&to={action}")
+
+
+def _preview_responses(
+    view: review_selectors.AttemptView, data
+) -> tuple[dict[int, object], dict[str, str]]:
+    """The answers in a posted preview, read as a learner's page reads them, and the
+    questions whose answer could not be read (question id -> why)."""
+    responses: dict[int, object] = {}
+    problems: dict[str, str] = {}
+    for question in view.questions:
+        try:
+            response = form_response(question, data)
+        except ApplicationError as error:
+            problems[str(question.question_id)] = error.message
+        else:
+            if response is not ...:
+                responses[question.question_id] = response
+    return responses, problems
 
 
 @login_required
 def quiz_preview(request, quiz_id):
-    """The quiz as a learner sees it: questions drawn and shuffled, nothing saved."""
+    """The quiz as a learner sees it: drawn and shuffled, then answered, graded and reviewed
+    with every review option on. Nothing is saved: the draw travels in the form, signed."""
     quiz = _taught_quiz(request, quiz_id)
-    # An unsaved attempt with its frozen questions, viewed as its learner would.
-    attempt = Attempt(quiz=quiz, user=request.user, number=1)
-    items = attempts_services.attempt_questions_draw(attempt=attempt)
-    view = review_selectors.attempt_view_of_items(attempt=attempt, items=items, user=request.user)
-    rules = quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=None)
-    return render(
-        request, "quizzes/teach/preview.html", {"quiz": quiz, "view": view, "rules": rules}
+    context: dict = {
+        "quiz": quiz,
+        "course": quiz.module.course,
+        "rules": quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=None),
+    }
+    # Viewed as its learner views an attempt in progress: nothing of the key shows.
+    answering = Attempt(quiz=quiz, user=request.user, number=1)
+    items = None
+    if request.method == "POST":
+        try:
+            items = authoring_services.quiz_preview_items(
+                actor=request.user, quiz=quiz, token=request.POST.get("draw", "")
+            )
+        except ApplicationError as error:
+            context["problem"] = error.message
+        else:
+            view = review_selectors.attempt_view_of_items(
+                attempt=answering, items=items, user=request.user
+            )
+            responses, problems = _preview_responses(view, request.POST)
+            if not problems:
+                try:
+                    graded = authoring_services.quiz_preview_grade(
+                        actor=request.user, quiz=quiz, items=items, responses=responses
+                    )
+                except ApplicationError as error:
+                    found = (error.details or {}).get("questions")
+                    problems = found if isinstance(found, dict) else {}
+                    context["problem"] = None if problems else error.message
+                else:
+                    review = review_selectors.attempt_view_of_items(
+                        attempt=graded, items=items, user=request.user
+                    )
+                    waiting = any(
+                        i.question.type == Question.Type.ESSAY and i.score is None for i in items
+                    )
+                    return render(
+                        request,
+                        "quizzes/teach/preview.html",
+                        {**context, "review": review, "attempt": graded, "essay_waits": waiting},
+                    )
+            # Shown again as answered, with the reasons, for the instructor to correct.
+            for item in items:
+                item.response = responses.get(item.question_id)
+            context["problems"] = [
+                (q.position, q.question_id, problems[str(q.question_id)])
+                for q in view.questions
+                if str(q.question_id) in problems
+            ]
+    if items is None:
+        items = attempts_services.attempt_questions_draw(attempt=answering)
+    context["view"] = review_selectors.attempt_view_of_items(
+        attempt=answering, items=items, user=request.user
     )
+    context["draw"] = authoring_services.quiz_preview_token(quiz=quiz, items=items)
+    return render(request, "quizzes/teach/preview.html", context)
 
 
 @login_required
@@ -285,15 +384,11 @@ def essay_grade(request, attempt_id, question_id):
 @login_required
 def overrides(request, quiz_id):
     quiz = _taught_quiz(request, quiz_id)
-    learners = (
-        Enrolment.objects.filter(course=quiz.module.course)
-        .select_related("user")
-        .values_list("user", flat=True)
-    )
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(pk__in=learners).order_by("full_name", "username")
-    form = forms.OverrideForm(request.POST or None, learners=users)
+    # Only the course's learners can be chosen; the form lists them sorted, as searched.
+    enrolled = Enrolment.objects.filter(course=quiz.module.course).values_list("user", flat=True)
+    users = get_user_model().objects.filter(pk__in=enrolled)
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    form = forms.OverrideForm(request.POST or None, learners=users, query=query)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

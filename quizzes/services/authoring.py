@@ -1,17 +1,33 @@
-"""Authoring: quizzes, their settings and feedback bands, questions of every type, slots."""
+"""Authoring: quizzes, their settings and feedback bands, questions of every type, slots,
+and the instructor's preview of a quiz, answered and graded without saving anything."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Module
 from lms.errors import ApplicationError, NotFound, validate_model
-from quizzes.models import Choice, FeedbackBand, Question, QuestionCategory, Quiz, QuizSlot
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    FeedbackBand,
+    Question,
+    QuestionCategory,
+    Quiz,
+    QuizSlot,
+)
+from quizzes.scoring import grade_response
 from quizzes.selectors.access import require_instructor
+from quizzes.selectors.grading import answer_keys
+from quizzes.services.grading import _attempt_totals
+from quizzes.services.responses import validate_response
 
 QUIZ_SETTINGS = (
     "title",
@@ -154,11 +170,17 @@ _ANSWER_CHECKS: dict[str, Callable[[list[dict[str, Any]], list[Decimal]], None]]
 }
 
 
+# A question has at most this many answers (choices, accepted answers, matching rows).
+MAX_ANSWERS = 20
+
+
 def _check_answers(question_type: str, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Answers of a question, checked for its type. Each is a dict of `Choice` fields.
 
     (Values as the form or the API's JSON gave them: `Any` until checked here.)
     """
+    if len(answers) > MAX_ANSWERS:
+        raise _invalid(f"A question has at most {MAX_ANSWERS} answers.")
     fractions = [Decimal(str(a.get("fraction", 0))) for a in answers]
     if any(not Decimal("-1") <= f <= 1 for f in fractions):
         raise _invalid("A fraction is between -1 and 1.")
@@ -190,12 +212,30 @@ def _write_answers(question: Question, answers: list[dict[str, Any]]) -> None:
     Choice.objects.filter(pk__in=[c.pk for c in existing[len(answers) :]]).delete()
 
 
+# A name made from the question's text is at most this long (its "…" included).
+NAME_FROM_TEXT_LENGTH = 60
+
+
+def name_from_text(text: str, limit: int = NAME_FROM_TEXT_LENGTH) -> str:
+    """The text on one line, shortened at a word boundary with "…" when it is too long.
+
+    A single word longer than the limit is cut, since there is no boundary to cut at.
+    """
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if line[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 def _question_fields(question: Question, fields: dict[str, object]) -> None:
     for name in ("name", "text", "general_feedback", "default_points", "case_sensitive"):
         if name in fields:
             setattr(question, name, fields[name])
     if not question.name.strip():
-        question.name = " ".join(question.text.split())[:60] or question.get_type_display()
+        question.name = name_from_text(question.text) or question.get_type_display()
     question.full_clean(exclude=["category"])
 
 
@@ -279,3 +319,100 @@ def quiz_slot_move(*, actor: User, quiz: Quiz, slot_id: int, offset: int) -> Non
     b.save(update_fields=["position"])
     a.position = b_pos
     a.save(update_fields=["position"])
+
+
+# The preview: the questions drawn for it travel in the page, signed, so that its answers are
+# graded against the same draw (order, shuffled choices, random picks) with nothing saved.
+PREVIEW_SALT = "quizzes.preview"
+PREVIEW_MAX_AGE = 24 * 60 * 60  # seconds
+
+
+def quiz_preview_token(*, quiz: Quiz, items: list[AttemptQuestion]) -> str:
+    """The preview's drawn questions as a signed token for its form."""
+    drawn = [[i.question_id, str(i.points), i.choice_order, i.options] for i in items]
+    return signing.dumps({"quiz": quiz.pk, "items": drawn}, salt=PREVIEW_SALT, compress=True)
+
+
+def quiz_preview_items(*, actor: User, quiz: Quiz, token: str) -> list[AttemptQuestion]:
+    """The questions a preview's token drew, frozen as they were shown; nothing saved."""
+    require_instructor(user=actor, quiz=quiz)
+    stale = ApplicationError(
+        "This preview could not be graded: it was opened too long ago or the page was "
+        "changed. Here is a new draw of the quiz.",
+        code="preview_stale",
+    )
+    try:
+        payload = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        raise stale from None
+    if payload.get("quiz") != quiz.pk:
+        raise stale
+    drawn = payload["items"]
+    questions = Question.objects.in_bulk([question_id for question_id, *_ in drawn])
+    if len(questions) != len({question_id for question_id, *_ in drawn}):
+        raise ApplicationError(
+            "A question of this preview has been deleted since it was drawn. "
+            "Here is a new draw of the quiz.",
+            code="preview_stale",
+        )
+    attempt = Attempt(quiz=quiz, number=1)
+    return [
+        AttemptQuestion(
+            attempt=attempt,
+            position=position,
+            question=questions[question_id],
+            points=Decimal(points),
+            choice_order=order,
+            options=options,
+        )
+        for position, (question_id, points, order, options) in enumerate(drawn, start=1)
+    ]
+
+
+def quiz_preview_grade(
+    *,
+    actor: User,
+    quiz: Quiz,
+    items: list[AttemptQuestion],
+    responses: Mapping[int, object],
+) -> Attempt:
+    """Grade a preview's answers by the rules a learner's attempt is graded by; save nothing.
+
+    Every answer is checked as a learner's is (`validate_response`); answers that fail are
+    reported together, by question. Essays have no automatic score: an answered one counts 0
+    in the total here, where a learner's attempt would wait for an instructor. Returns an
+    unsaved, graded attempt that belongs to no learner, with the items' scores set.
+    """
+    require_instructor(user=actor, quiz=quiz)
+    problems: dict[str, str] = {}
+    for item in items:
+        response = responses.get(item.question_id)
+        try:
+            item.response = validate_response(item, response) if response is not None else None
+        except ApplicationError as error:
+            problems[str(item.question_id)] = error.message
+    if problems:
+        raise ApplicationError(
+            "Some answers cannot be graded as they are.",
+            code="invalid_response",
+            details={"questions": problems},
+        )
+    keys = answer_keys({item.question_id for item in items})
+    for item in items:
+        question = item.question
+        if question.type == Question.Type.ESSAY:
+            answered = bool((item.response or {}).get("text", "").strip())
+            item.score, item.fraction = (None, None) if answered else (Decimal("0.00"), Decimal(0))
+            continue
+        result = grade_response(
+            question_type=question.type,
+            answers=keys.get(item.question_id, []),
+            response=item.response,
+            points=item.points,
+            case_sensitive=question.case_sensitive,
+            options=item.options,
+        )
+        item.score, item.fraction = (result.score, result.fraction) if result else (None, None)
+    attempt = Attempt(quiz=quiz, number=1, submitted_at=timezone.now())
+    _attempt_totals(attempt, [(item.score, item.points) for item in items], timezone.now())
+    return attempt

@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.middleware.ApplicationErrorPageMiddleware",
+    "lms.middleware.SiteNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"

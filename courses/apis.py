@@ -525,6 +525,13 @@ class CohortLearnerAttemptsApi(ListAPIView):
 class ExportInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CohortExport.Kind.values)
     format = serializers.ChoiceField(choices=CohortExport.Format.values)
+    # The progress endpoint's filter: the file holds the learners it lists, in its order.
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    show = serializers.ChoiceField(choices=list(learners_selectors.SHOW_CHOICES), default="all")
+    sort = serializers.CharField(
+        default="name",
+        help_text="name, progress, score, activity, risk or module-<id>; '-' reverses.",
+    )
 
 
 class ExportOutput(serializers.Serializer):
@@ -541,6 +548,16 @@ class ExportOutput(serializers.Serializer):
     download_url = serializers.SerializerMethodField(
         help_text="When ready: a signed link, valid for 30 minutes."
     )
+    filter = serializers.SerializerMethodField(
+        help_text="The learners' filter the file applies (q, show, sort); null: every learner."
+    )
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_filter(self, export) -> dict | None:
+        chosen = exports_selectors.export_filter_of(export)
+        if chosen is None:
+            return None
+        return {"q": chosen.q, "show": chosen.show, "sort": chosen.sort}
 
     def get_download_url(self, export) -> str | None:
         url = exports_selectors.cohort_export_download_url(export=export, api=True)

@@ -84,6 +84,17 @@ class DueDatesForm(forms.Form):
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(choices=CohortExport.Kind.choices)
     format = forms.ChoiceField(choices=CohortExport.Format.choices)
+    # The dashboard's filter, carried along so the file holds what the page shows; the
+    # service checks it.
+    q = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    show = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    sort = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean() or {}
+        data["show"] = data.get("show") or "all"
+        data["sort"] = data.get("sort") or "name"
+        return data
 
 
 class DueDateExtensionForm(forms.Form):

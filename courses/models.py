@@ -407,3 +407,14 @@ class LearnerReminder(models.Model):
     def __str__(self) -> str:
         return f"Reminder to enrolment {self.enrolment_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
+
+class CohortExportFilter(models.Model):
+    """The dashboard's filter an export applies (no row: every learner of the cohort)."""
+
+    export = models.OneToOneField(CohortExport, on_delete=models.CASCADE, related_name="filter")
+    q = models.CharField(max_length=200, blank=True)
+    show = models.CharField(max_length=20, default="all")
+    sort = models.CharField(max_length=40, default="name")
+
+    def __str__(self) -> str:
+        return f"Filter of export {self.export_id}"

@@ -195,7 +195,12 @@ def cohort_dashboard(request, cohort_id):
             "sort_choices": learners_selectors.SORT_CHOICES,
             "timeline": charts.timeline_chart(progress.timeline),
             "histograms": charts.score_histograms(progress.modules),
-            "export_form": forms.ExportForm(),
+            "export_form": forms.ExportForm(initial={"q": q, "show": show, "sort": sort}),
+            "export_filter": learners_selectors.learners_filter_description(
+                q=q, show=show, sort=sort, modules=progress.modules
+            )
+            if (q.strip(), show, sort) != ("", "all", "name")
+            else None,
             "exports": [_export_context(e) for e in exports],
             "at_risk": progress.at_risk,
         },
@@ -437,9 +442,16 @@ def cohort_due_dates(request, cohort_id):
 
 
 def _export_context(export) -> dict:
+    chosen = exports_selectors.export_filter_of(export)
     return {
         "export": export,
         "download_url": exports_selectors.cohort_export_download_url(export=export),
+        "filter_label": (
+            learners_selectors.SHOW_CHOICES.get(chosen.show, chosen.show)
+            + (f", search “{chosen.q}”" if chosen.q else "")
+        )
+        if chosen
+        else None,
     }
 
 

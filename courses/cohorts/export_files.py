@@ -17,8 +17,21 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from courses.cohorts.selectors.dashboard import CELL_STATUS_LABELS, cohort_progress
-from courses.cohorts.selectors.exports import ATTEMPT_EXPORT_COLUMNS, cohort_attempt_rows
+from courses.cohorts.selectors.dashboard import (
+    CELL_STATUS_LABELS,
+    CohortProgress,
+    LearnerRow,
+    cohort_progress,
+)
+from courses.cohorts.selectors.exports import (
+    ATTEMPT_EXPORT_COLUMNS,
+    cohort_attempt_rows,
+    export_filter_of,
+)
+from courses.cohorts.selectors.learners import (
+    cohort_learners_matching,
+    learners_filter_description,
+)
 from courses.models import CohortExport, Competency, Enrolment
 from lms.spreadsheets import spreadsheet_text
 from quizzes.models import Attempt
@@ -29,8 +42,28 @@ ENROLMENT_LABELS = dict(Enrolment.Status.choices)
 ATTEMPT_STATES: dict[object, str] = dict(Attempt.State.choices)  # looked up by a row's cell
 
 
-def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
+def _learners(export: CohortExport) -> tuple[CohortProgress, list[LearnerRow], str | None]:
+    """The learners the export holds, in order, and the line saying which filter applied.
+
+    With no filter: every learner by name, and no line (the file is as it always was).
+    """
     progress = cohort_progress(cohort=export.cohort)
+    chosen = export_filter_of(export)
+    if chosen is None:
+        return progress, progress.learners, None
+    rows = cohort_learners_matching(progress, q=chosen.q, show=chosen.show, sort=chosen.sort)
+    described = learners_filter_description(
+        q=chosen.q, show=chosen.show, sort=chosen.sort, modules=progress.modules
+    )
+    note = (
+        f"Filter: {described}. {len(rows)} of {len(progress.learners)} learners, "
+        f"as on the dashboard on {timezone.localdate():%-d %B %Y}."
+    )
+    return progress, rows, note
+
+
+def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list], str | None]:
+    progress, learners, note = _learners(export)
     labels = dict(Competency.choices)
     header = [
         "Learner",
@@ -49,7 +82,7 @@ def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
     header += [f"{labels[c.code]} (% of modules passed)" for c in progress.competencies]
 
     def rows():
-        for learner in progress.learners:
+        for learner in learners:
             row = [
                 learner.name,
                 learner.email,
@@ -70,11 +103,16 @@ def _matrix(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
             row += [round(learner.competencies[c.code] * 100, 1) for c in progress.competencies]
             yield row
 
-    return header, len(progress.learners), rows()
+    return header, len(learners), rows(), note
 
 
-def _attempts(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
-    total, attempts = cohort_attempt_rows(cohort=export.cohort)
+def _attempts(export: CohortExport) -> tuple[list[str], int, Iterable[list], str | None]:
+    note = None
+    user_ids = None
+    if export_filter_of(export) is not None:
+        _, learners, note = _learners(export)
+        user_ids = [r.user_id for r in learners]
+    total, attempts = cohort_attempt_rows(cohort=export.cohort, user_ids=user_ids)
     state_index = ATTEMPT_EXPORT_COLUMNS.index("State")
 
     def rows():
@@ -83,7 +121,7 @@ def _attempts(export: CohortExport) -> tuple[list[str], int, Iterable[list]]:
             row[state_index] = ATTEMPT_STATES.get(row[state_index], row[state_index])
             yield row
 
-    return list(ATTEMPT_EXPORT_COLUMNS), total, rows()
+    return list(ATTEMPT_EXPORT_COLUMNS), total, rows(), note
 
 
 def _csv_value(value):
@@ -100,10 +138,12 @@ def _csv_value(value):
     return value
 
 
-def _write_csv(fileobj, header, rows, report) -> None:
+def _write_csv(fileobj, header, rows, report, note) -> None:
     # UTF-8 with a BOM: Excel then reads accented names ("Zoë Ångström-Nuñez") correctly.
     text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
+    if note:
+        writer.writerow([spreadsheet_text(note)])  # a filtered file says so before its header
     writer.writerow(header)
     for n, row in enumerate(rows, start=1):
         writer.writerow([_csv_value(v) for v in row])
@@ -123,11 +163,16 @@ def _xlsx_value(value):
     return value
 
 
-def _write_xlsx(fileobj, title, header, rows, report) -> None:
+def _write_xlsx(fileobj, title, header, rows, report, note) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "B2"  # the header row and the learner's name stay in view
+    # The header row (below the filter's line, if any) and the learner's name stay in view.
+    sheet.freeze_panes = "B3" if note else "B2"
     bold = Font(bold=True)
+    if note:
+        line = WriteOnlyCell(sheet, value=spreadsheet_text(note))
+        line.font = Font(bold=True, italic=True)
+        sheet.append([line])
     cells = []
     for name in header:
         cell = WriteOnlyCell(sheet, value=name)
@@ -144,10 +189,10 @@ def _write_xlsx(fileobj, title, header, rows, report) -> None:
 def write_export(export: CohortExport, fileobj, *, on_progress: Callable[[int, int], None]) -> int:
     """Write the export's report to the binary file `fileobj`; returns the number of rows."""
     if export.kind == CohortExport.Kind.MATRIX:
-        header, total, rows = _matrix(export)
+        header, total, rows, note = _matrix(export)
         title = "Progress matrix"
     else:
-        header, total, rows = _attempts(export)
+        header, total, rows, note = _attempts(export)
         title = "Attempts"
     on_progress(0, total)
     written = 0
@@ -159,8 +204,8 @@ def write_export(export: CohortExport, fileobj, *, on_progress: Callable[[int, i
             on_progress(n, total)
 
     if export.format == CohortExport.Format.CSV:
-        _write_csv(fileobj, header, rows, report)
+        _write_csv(fileobj, header, rows, report, note)
     else:
-        _write_xlsx(fileobj, title, header, rows, report)
+        _write_xlsx(fileobj, title, header, rows, report, note)
     on_progress(written, max(total, written))
     return written

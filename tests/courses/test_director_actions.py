@@ -10,13 +10,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from courses.cohorts.selectors.dashboard import NEW_LEARNER_GRACE_DAYS, cohort_progress
+from courses.cohorts.services.exports import cohort_export_build, cohort_export_request
 from courses.cohorts.services.extensions import (
     due_date_extension_grant,
     due_date_extension_remove,
 )
 from courses.cohorts.services.reminders import learner_reminder_deliver, learner_reminder_request
 from courses.cohorts.services.rosters import cohort_roster_import
-from courses.models import DueDateExtension, Enrolment, LearnerReminder, ModuleDueDate
+from courses.models import (
+    CohortExportFilter,
+    DueDateExtension,
+    Enrolment,
+    LearnerReminder,
+    ModuleDueDate,
+)
 from lms.errors import ApplicationError, Conflict, PermissionDenied
 from tasks.enqueue import SEND_COHORT_INVITATION, SEND_LEARNER_REMINDER
 from tasks.reminders import send_learner_reminder, sweep_learner_reminders
@@ -455,6 +462,112 @@ def test_the_api_imports_the_valid_rows_with_valid_only(director, cohort, sends)
         (6, ["A full name is needed to create an account."]),
     ]
     assert Enrolment.objects.filter(cohort=cohort).count() == 2
+
+
+# --- exports with the dashboard's filter ----------------------------------------------------
+
+
+def _export_rows(export) -> list[list[str]]:
+    import csv
+    import io
+
+    with export.file.open("rb") as f:
+        return list(csv.reader(io.StringIO(f.read().decode("utf-8-sig"))))
+
+
+def test_an_export_applies_the_dashboards_filter_and_says_so_in_the_file(
+    director, cohort, overdue, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    (_, _, chloe), m1, _ = overdue
+    # Chloé passed module 1: she is not at risk; Amara and Benjamin are (overdue).
+    set_progress(chloe, m1, status="passed", best=90, attempts=1, last_passed=True,
+                 passed_at=days_ago(5), activity=days_ago(5))  # fmt: skip
+
+    export = cohort_export_request(
+        actor=director, cohort=cohort, kind="matrix", format="csv", show="at_risk", sort="-name"
+    )
+    cohort_export_build(export_id=export.id)
+    export.refresh_from_db()
+
+    rows = _export_rows(export)
+    assert rows[0] == [
+        "Filter: Show: At risk; sorted by Name (descending). 2 of 3 learners, as on the "
+        f"dashboard on {timezone.localdate():%-d %B %Y}."
+    ]
+    assert rows[1][:2] == ["Learner", "Email"]
+    assert [r[0] for r in rows[2:]] == ["Benjamin Cohen", "Amara Nwosu"]
+    assert "-filtered-" in str(export.file.name)
+
+
+def test_a_searched_attempts_export_holds_only_the_matching_learners(
+    director, cohort, overdue, settings, tmp_path
+):
+    from openpyxl import load_workbook
+
+    settings.MEDIA_ROOT = tmp_path
+    export = cohort_export_request(
+        actor=director, cohort=cohort, kind="matrix", format="xlsx", q="chloe"
+    )
+    cohort_export_build(export_id=export.id)
+    export.refresh_from_db()
+
+    with export.file.open("rb") as f:
+        sheet = load_workbook(f)["Progress matrix"]
+        values = list(sheet.iter_rows(values_only=True))
+    assert str(values[0][0]).startswith(
+        "Filter: Show: All learners; search (name or e-mail): “chloe”"
+    )
+    assert values[1][0] == "Learner"
+    assert [v[0] for v in values[2:]] == ["Chloé Dubois"]
+
+
+def test_an_unfiltered_export_is_the_whole_cohort_as_before(
+    director, cohort, overdue, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    export = cohort_export_request(actor=director, cohort=cohort, kind="matrix", format="csv")
+    cohort_export_build(export_id=export.id)
+    export.refresh_from_db()
+    rows = _export_rows(export)
+    assert rows[0][:2] == ["Learner", "Email"]
+    assert len(rows) == 4
+
+
+def test_an_unknown_filter_is_refused(director, cohort, unchanged):
+    unchanged(
+        lambda: cohort_export_request(
+            actor=director, cohort=cohort, kind="matrix", format="csv", show="everyone"
+        ),
+        error=ApplicationError,
+    )
+
+
+def test_the_dashboards_export_form_carries_the_filter(as_user, director, cohort, overdue, sends):
+    client = as_user(director)
+    page = client.get(f"/cohorts/{cohort.id}/?q=amara&show=at_risk&sort=-progress")
+    assert '<input type="hidden" name="show" value="at_risk"' in page.text
+    assert '<input type="hidden" name="q" value="amara"' in page.text
+    assert "Exports apply the filter of the learners' list above" in page.text
+
+    response = client.post(
+        f"/cohorts/{cohort.id}/exports/",
+        {"kind": "matrix", "format": "csv", "q": "amara", "show": "at_risk", "sort": "-progress"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Filtered: At risk, search “amara”" in response.text
+    chosen = CohortExportFilter.objects.get()
+    assert (chosen.q, chosen.show, chosen.sort) == ("amara", "at_risk", "-progress")
+
+
+def test_the_api_export_takes_the_same_filter(director, cohort, overdue, sends):
+    response = api_client_for(director).post(
+        f"/api/v1/cohorts/{cohort.id}/exports/",
+        {"kind": "attempts", "format": "csv", "show": "overdue"},
+        format="json",
+    )
+    assert response.status_code == 202
+    assert response.json()["filter"] == {"q": "", "show": "overdue", "sort": "name"}
 
 
 # --- the cohort's certificate job ---------------------------------------------------------------

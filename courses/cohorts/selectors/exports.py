@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.cohorts.selectors.access import cohort_for_viewer
-from courses.models import Cohort, CohortExport
+from courses.models import Cohort, CohortExport, CohortExportFilter
 from lms.errors import ApplicationError, NotFound
 
 # A running export whose row has not moved for this long was abandoned by its worker.
@@ -50,13 +50,18 @@ ATTEMPT_EXPORT_COLUMNS = [
 ]
 
 
-def cohort_attempt_rows(*, cohort: Cohort) -> tuple[int, Iterator[tuple[object, ...]]]:
-    """(how many, an iterator over) every attempt of the cohort's learners in its course."""
+def cohort_attempt_rows(
+    *, cohort: Cohort, user_ids: list[int] | None = None
+) -> tuple[int, Iterator[tuple[object, ...]]]:
+    """(how many, an iterator over) every attempt of the cohort's learners in its course;
+    with `user_ids`, of those learners only (the dashboard's filter)."""
     from quizzes.models import Attempt
 
     attempts = Attempt.objects.filter(
         quiz__module__course_id=cohort.course_id, user__enrolments__cohort=cohort
     )
+    if user_ids is not None:
+        attempts = attempts.filter(user_id__in=user_ids)
     iterator = (
         attempts.order_by(
             "user__full_name", "user__username", "quiz__module__position", "quiz_id", "number"
@@ -93,7 +98,19 @@ _EXPORT_SIGNER_SALT = "courses.cohort-export"
 
 
 def cohort_exports_recent(*, cohort: Cohort, limit: int = 5) -> list[CohortExport]:
-    return list(CohortExport.objects.filter(cohort=cohort).order_by("-created_at")[:limit])
+    return list(
+        CohortExport.objects.filter(cohort=cohort)
+        .select_related("filter")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def export_filter_of(export: CohortExport) -> CohortExportFilter | None:
+    """The dashboard filter the export applies; None: every learner, by name."""
+    try:
+        return export.filter
+    except CohortExportFilter.DoesNotExist:
+        return None
 
 
 def cohort_export_of(*, cohort: Cohort, export_id: int) -> CohortExport:

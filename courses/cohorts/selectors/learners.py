@@ -1,13 +1,13 @@
 """A cohort's learners filtered and sorted, and one learner's attempts."""
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from courses.cohorts.selectors.dashboard import CohortProgress, LearnerRow
+from courses.cohorts.selectors.dashboard import CohortProgress, LearnerRow, ModuleSummary
 from courses.models import (
     Cohort,
     DueDateExtension,
@@ -69,6 +69,40 @@ def _sort_key(
     )
 
 
+def learners_filter_check(*, show: str, sort: str, module_ids: Iterable[int]) -> None:
+    """Refuse a `show` or `sort` the matrix does not know (see cohort_learners_matching)."""
+    key = sort.removeprefix("-")
+    errors = {}
+    if show not in SHOW_CHOICES:
+        errors["show"] = [f"Choose one of: {', '.join(SHOW_CHOICES)}."]
+    module_key = key.removeprefix("module-")
+    if key not in SORT_CHOICES and not (
+        key.startswith("module-") and module_key.isdecimal() and int(module_key) in module_ids
+    ):
+        errors["sort"] = [
+            f"Choose one of: {', '.join(SORT_CHOICES)}, or module-<id>; add - to reverse."
+        ]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], details=errors)
+
+
+def learners_filter_description(
+    *, q: str, show: str, sort: str, modules: Iterable[ModuleSummary]
+) -> str:
+    """The filter in words, as a file states it: 'Show: At risk; search: “chloe”; ...'."""
+    parts = [f"Show: {SHOW_CHOICES.get(show, show)}"]
+    if q.strip():
+        parts.append(f"search (name or e-mail): “{q.strip()}”")
+    key = sort.removeprefix("-")
+    if key.startswith("module-"):
+        titles = {f"module-{m.id}": f"best score in M{m.position} {m.title}" for m in modules}
+        order = titles.get(key, key)
+    else:
+        order = SORT_CHOICES.get(key, key)
+    parts.append(f"sorted by {order}{' (descending)' if sort.startswith('-') else ''}")
+    return "; ".join(parts)
+
+
 def cohort_learners_matching(
     progress: CohortProgress, *, q: str = "", show: str = "all", sort: str = "name"
 ) -> list[LearnerRow]:
@@ -79,18 +113,7 @@ def cohort_learners_matching(
     """
     module_index = {m.id: i for i, m in enumerate(progress.modules)}
     key = sort.removeprefix("-")
-    errors = {}
-    if show not in SHOW_CHOICES:
-        errors["show"] = [f"Choose one of: {', '.join(SHOW_CHOICES)}."]
-    module_key = key.removeprefix("module-")
-    if key not in SORT_CHOICES and not (
-        key.startswith("module-") and module_key.isdecimal() and int(module_key) in module_index
-    ):
-        errors["sort"] = [
-            f"Choose one of: {', '.join(SORT_CHOICES)}, or module-<id>; add - to reverse."
-        ]
-    if errors:
-        raise ApplicationError(next(iter(errors.values()))[0], details=errors)
+    learners_filter_check(show=show, sort=sort, module_ids=module_index)
     rows = progress.learners
     needle = _folded(q.strip())
     if needle:

@@ -11,9 +11,12 @@ from accounts.models import User
 from courses.cohorts.export_files import write_export
 from courses.cohorts.selectors.access import require_viewer
 from courses.cohorts.selectors.exports import EXPORT_STALE_AFTER
+from courses.cohorts.selectors.learners import learners_filter_check
 from courses.models import (
     Cohort,
     CohortExport,
+    CohortExportFilter,
+    Module,
 )
 from lms.errors import ApplicationError
 from tasks.enqueue import BUILD_COHORT_EXPORT, enqueue
@@ -23,9 +26,30 @@ EXPORT_MAX_RUNS = 5
 
 
 @transaction.atomic
-def cohort_export_request(*, actor: User, cohort: Cohort, kind: str, format: str) -> CohortExport:
-    """Queue a report of the cohort; a worker on the `reports` queue builds it."""
+def cohort_export_request(
+    *,
+    actor: User,
+    cohort: Cohort,
+    kind: str,
+    format: str,
+    q: str = "",
+    show: str = "all",
+    sort: str = "name",
+) -> CohortExport:
+    """Queue a report of the cohort; a worker on the `reports` queue builds it.
+
+    `q`, `show` and `sort` are the dashboard's filter (cohort_learners_matching): the file
+    holds the learners the page shows, in its order, and says which filter applied.
+    """
     require_viewer(actor, cohort)
+    q = q.strip()
+    learners_filter_check(
+        show=show,
+        sort=sort,
+        module_ids=set(
+            Module.objects.filter(course_id=cohort.course_id).values_list("id", flat=True)
+        ),
+    )
     errors = {}
     if kind not in CohortExport.Kind.values:
         errors["kind"] = [f"Choose one of: {', '.join(CohortExport.Kind.values)}."]
@@ -36,6 +60,8 @@ def cohort_export_request(*, actor: User, cohort: Cohort, kind: str, format: str
     export = CohortExport.objects.create(
         cohort=cohort, requested_by=actor, kind=kind, format=format
     )
+    if (q, show, sort) != ("", "all", "name"):
+        CohortExportFilter.objects.create(export=export, q=q, show=show, sort=sort)
     enqueue(BUILD_COHORT_EXPORT, export.id)
     return export
 
@@ -80,7 +106,12 @@ def cohort_export_build(*, export_id: int) -> CohortExport | None:
             )
             tmp.seek(0)
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-            filename = f"{export.cohort.course.slug}-{export.kind}-{stamp}-{export.id}-{run}"
+            filtered = (
+                "-filtered" if CohortExportFilter.objects.filter(export=export).exists() else ""
+            )
+            filename = (
+                f"{export.cohort.course.slug}-{export.kind}{filtered}-{stamp}-{export.id}-{run}"
+            )
             name = storage.save(
                 export.file.field.generate_filename(export, f"{filename}.{export.format}"),
                 File(tmp),

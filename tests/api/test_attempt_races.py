@@ -165,3 +165,60 @@ def test_an_answer_racing_the_submit_is_either_graded_or_refused(learner, quiz, 
     attempt_grade(attempt_id=attempt.id)
     item.refresh_from_db()
     assert item.score == (1 if saved.status_code == 200 else 0)
+
+
+MANY = 50  # requests at once: a cohort's worth of tabs and retries
+
+
+def test_fifty_submits_of_one_attempt_are_accepted_once_and_grade_it_once(learner, quiz, sent):
+    enrol(learner, quiz.module.course)
+    attempt, _ = attempt_start(user=learner, quiz=quiz)
+    answers = right_answers(attempt)
+    submit = lambda: attempt_submit(user=learner, attempt_id=attempt.id, responses=answers)  # noqa: E731
+
+    results = at_once(*[submit] * MANY)
+
+    refused = [r for r in results if r is not None]
+    assert len(refused) == MANY - 1, [r for r in refused if not hasattr(r, "code")]
+    assert {r.code for r in refused} == {"attempt_closed"}
+    assert sent.call_args_list == [mock.call(attempt.id)]
+
+    # Every delivery of the message grading at once: one pass does the work.
+    graded: list[int] = []
+    grade = grading_services._attempts_grade
+
+    def recording(attempts):
+        graded.extend(a.pk for a in attempts)
+        return grade(attempts)
+
+    with mock.patch.object(grading_services, "_attempts_grade", side_effect=recording):
+        results = at_once(
+            *[lambda: grading_services.attempts_grade_waiting(attempt_id=attempt.id)] * (MANY // 2),
+            *[lambda: attempt_grade(attempt_id=attempt.id)] * (MANY // 2),
+        )
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert graded == [attempt.id]
+    progress = attempt.user.enrolments.get().module_progress.get(module=quiz.module)
+    assert (progress.attempts_count, progress.best_score_percent) == (1, 100)
+
+
+def test_fifty_starts_at_the_attempt_limit_never_exceed_it(learner, quiz, sent):
+    enrol(learner, quiz.module.course)
+    quiz.attempts_allowed = 3
+    quiz.save()
+
+    def start_and_submit():
+        attempt, created = attempt_start(user=learner, quiz=quiz)
+        if created:
+            attempt_submit(user=learner, attempt_id=attempt.id, responses=right_answers(attempt))
+        return created
+
+    results = at_once(*[start_and_submit] * MANY)
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert {getattr(e, "code", repr(e)) for e in errors} <= {"no_attempts_left"}
+    numbers = sorted(
+        Attempt.objects.filter(user=learner, quiz=quiz).values_list("number", flat=True)
+    )
+    assert numbers == [1, 2, 3][: len(numbers)] and 1 <= len(numbers) <= 3
+    assert results.count(True) == len(numbers)

@@ -21,7 +21,7 @@ from certificates.models import Certificate
 from certificates.services.issue import certificate_issue
 from courses.demo_content import COURSE
 from courses.models import Cohort, Course, Enrolment
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Quiz, QuizSlot
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 from tests.browser.test_learner_flow import log_in
 from tests.factories import UserFactory, build_course, enrol
@@ -96,7 +96,10 @@ def check(page: Page, findings: Findings) -> None:
         findings.problems.append(f"{where}: {dangling}")
     page.add_script_tag(path=str(AXE))
     for violation in page.evaluate(AXE_RUN):
-        if violation["impact"] in FAILING_IMPACTS:
+        if violation["impact"] not in FAILING_IMPACTS:
+            # Moderate and minor findings are shown (pytest -s), never failing.
+            print(f"axe, {violation['impact']}: {where}: {violation['id']}: {violation['help']}")
+        else:
             nodes = "\n    ".join(violation["nodes"])
             findings.problems.append(
                 f"{where}: [{violation['impact']}] {violation['id']}: {violation['help']}\n"
@@ -195,11 +198,13 @@ def test_instructor_pages(demo, phone, artifacts_dir):
     page = phone()
     log_in(page, "instructor", DEMO_PASSWORD)
     quiz = Quiz.objects.filter(module__course=demo).order_by("module__position")[0]
+    question_id = QuizSlot.objects.filter(quiz=quiz).order_by("position")[0].question_id
     visit(
         page,
         findings,
         "/teach/",
         f"/teach/quizzes/{quiz.id}/",
+        f"/teach/quizzes/{quiz.id}/questions/{question_id}/",
         f"/teach/quizzes/{quiz.id}/preview/",
         f"/teach/quizzes/{quiz.id}/overrides/",
         "/teach/grading/",
@@ -219,6 +224,7 @@ def test_program_director_pages(demo, phone, artifacts_dir):
         page,
         findings,
         "/cohorts/",
+        "/cohorts/new/",
         f"/cohorts/{cohort.id}/",
         f"/cohorts/{cohort.id}/learners/",
         f"/cohorts/{cohort.id}/learners/{learner.id}/",

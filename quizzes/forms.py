@@ -249,26 +249,17 @@ class AnswerFormSet(forms.BaseFormSet):
         "too_many_forms": TOO_MANY_ROWS,
     }
 
-    row_added = False  # this page is the form posted back with one more row
-    row_refused = False  # ... or without it: the question has the most rows it can have
+    row_refused = False  # asked for another row, but the question has the most it can have
 
 
-def _rows_posted(data) -> int | None:
-    raw = data.get(f"{ANSWERS_PREFIX}-TOTAL_FORMS", "")
-    return int(raw) if raw.isdecimal() else None
+def posted_values(form: forms.BaseForm) -> dict:
+    """What a bound form was given, field by field, unchecked: the initial values of the same
+    form shown again to be completed (a form shown again to add a row is not saved, so it
+    has no errors to show yet)."""
+    return {name: form[name].value() for name in form.fields}
 
 
-def answer_formset(question_type: str, *, data=None, initial=None, add_row: bool = False):
-    """The answer rows of a question of this type (None for types without answers).
-
-    With `add_row`, the posted rows come back with one more empty row after them (the
-    management form's TOTAL_FORMS says so), unless the question has `MAX_ANSWERS` rows.
-    """
-    form = ANSWER_FORMS.get(question_type)
-    if form is None:
-        return None
-    initial = initial or []
-    extra = max(min(max(ANSWER_ROWS - len(initial), 2), MAX_ANSWERS - len(initial)), 0)
+def _answer_formset_class(form: type[forms.Form], extra: int) -> type[AnswerFormSet]:
     formset_class = forms.formset_factory(
         form,
         formset=AnswerFormSet,
@@ -277,21 +268,37 @@ def answer_formset(question_type: str, *, data=None, initial=None, add_row: bool
         absolute_max=MAX_ANSWERS,
         validate_max=True,
     )
-    added = refused = False
-    rows = _rows_posted(data) if add_row and data is not None else None
-    if rows is not None:
-        if rows < MAX_ANSWERS:
-            data = data.copy()
-            data[f"{ANSWERS_PREFIX}-TOTAL_FORMS"] = str(rows + 1)
-            added = True
-        else:
-            refused = True
-    formset = cast(AnswerFormSet, formset_class(data=data, initial=initial, prefix=ANSWERS_PREFIX))
-    formset.row_added, formset.row_refused = added, refused
-    if added:
+    return cast("type[AnswerFormSet]", formset_class)
+
+
+def answer_formset(question_type: str, *, data=None, initial=None) -> AnswerFormSet | None:
+    """The answer rows of a question of this type (None for types without answers)."""
+    form = ANSWER_FORMS.get(question_type)
+    if form is None:
+        return None
+    initial = initial or []
+    extra = max(min(max(ANSWER_ROWS - len(initial), 2), MAX_ANSWERS - len(initial)), 0)
+    formset_class = _answer_formset_class(form, extra)
+    return formset_class(data=data, initial=initial, prefix=ANSWERS_PREFIX)
+
+
+def answer_formset_with_another_row(question_type: str, *, data) -> AnswerFormSet | None:
+    """The posted answer rows shown again, unchecked, with one more empty row after them
+    (focused), or without it once the question has `MAX_ANSWERS` rows. The management form
+    counts the rows shown: TOTAL_FORMS is one more than INITIAL_FORMS, or equal to it."""
+    form = ANSWER_FORMS.get(question_type)
+    if form is None:
+        return None
+    posted = _answer_formset_class(form, 0)(data=data, prefix=ANSWERS_PREFIX)
+    rows = [posted_values(f) for f in posted.forms]
+    refused = len(rows) >= MAX_ANSWERS
+    formset = _answer_formset_class(form, 0 if refused else 1)(
+        initial=rows[:MAX_ANSWERS], prefix=ANSWERS_PREFIX
+    )
+    formset.row_refused = refused
+    if not refused:
         new_row = formset.forms[-1]
-        first_field = next(iter(new_row.fields.values()))
-        first_field.widget.attrs["autofocus"] = True
+        next(iter(new_row.fields.values())).widget.attrs["autofocus"] = True
     return formset
 
 

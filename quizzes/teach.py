@@ -172,18 +172,19 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
         raise NotFound("No such question type.")
     base, answers_initial, tf_initial = _question_initial(question) if question else ({}, [], {})
     data = request.POST or None
-    # "Add another answer" posts the form back to show it again with one more row.
-    adding_row = data is not None and "add_answer" in data
     form = forms.QuestionForm(data, initial=base, question_type=question_type)
-    answers = forms.answer_formset(
-        question_type, data=data, initial=answers_initial, add_row=adding_row
-    )
+    answers = forms.answer_formset(question_type, data=data, initial=answers_initial)
     tf = (
         forms.TrueFalseForm(data, initial=tf_initial, prefix="tf")
         if question_type == Question.Type.TRUE_FALSE
         else None
     )
-    if request.method == "POST" and not adding_row:
+    # "Add another answer" posts the form back: shown again as typed, one more row, unsaved.
+    adding_row = answers is not None and data is not None and "add_answer" in data
+    if adding_row:
+        form = forms.QuestionForm(initial=forms.posted_values(form), question_type=question_type)
+        answers = forms.answer_formset_with_another_row(question_type, data=data)
+    elif request.method == "POST":
         valid = form.is_valid() and (answers is None or answers.is_valid())
         valid = valid and (tf is None or tf.is_valid())
         if valid:
@@ -220,8 +221,6 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
             "answers": answers,
             "tf": tf,
             "max_answers": forms.MAX_ANSWERS,
-            # Adding a row is not saving: the fields are not checked yet.
-            "hide_errors": adding_row,
             "not_saved": request.method == "POST" and not adding_row,
         },
     )

@@ -310,3 +310,36 @@ def test_a_long_name_wraps_on_a_phone(page: Page, live_server, artifacts_dir, te
     page.goto(f"/teach/quizzes/{quiz.id}/")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
+
+
+def test_the_changed_teach_pages_pass_axe_and_fit_a_phone(browser, live_server, teaching):
+    """Each state this change adds, scanned by axe-core and measured at 360 px."""
+    from tests.browser.test_accessibility import PHONE as NARROW
+    from tests.browser.test_accessibility import Findings, check
+
+    course, quiz, teacher = teaching
+    quiz_of_every_type(quiz, teacher)
+    enrol(UserFactory(username="maya", full_name="Maya Okafor"), course)
+    context = browser.new_context(base_url=live_server.url, viewport=NARROW)
+    page = context.new_page()
+    findings = Findings()
+    try:
+        log_in(page, "teacher")
+        page.goto(f"/teach/quizzes/{quiz.id}/questions/new/single_choice/")
+        page.get_by_role("button", name="Add another answer").click()
+        check(page, findings)
+        page.get_by_role("button", name="Save question").click()  # refused: no text
+        check(page, findings)
+        page.goto(f"/teach/quizzes/{quiz.id}/")
+        page.get_by_role("button", name="Remove Handover tool").click()
+        check(page, findings)
+        page.goto(f"/teach/quizzes/{quiz.id}/preview/")
+        page.get_by_role("radio", name="SBAR").check()
+        page.get_by_role("button", name="Submit your answers").click()
+        expect(page.locator(".result .score")).to_be_visible()
+        check(page, findings)
+        page.goto(f"/teach/quizzes/{quiz.id}/overrides/?q=maya")
+        check(page, findings)
+    finally:
+        context.close()
+    assert not findings.problems, findings.report()

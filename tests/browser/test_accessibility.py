@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
 
 from certificates.models import Certificate
 from certificates.services.issue import certificate_issue
@@ -232,6 +232,24 @@ def test_program_director_pages(demo, phone, artifacts_dir):
         "/cohorts/certificates/",
         f"/cohorts/{cohort.id}/certificates/",
     )
+    # A roster preview, one line of it wrong (the table of lines on a phone).
+    page.goto(f"/cohorts/{cohort.id}/learners/")
+    page.get_by_label("Roster (CSV)").set_input_files(
+        files=[
+            FilePayload(
+                name="roster.csv",
+                mimeType="text/csv",
+                buffer=(
+                    "email,full_name\n"
+                    "tomas.lindgren@hospital.example.org,Tomás Lindgren\n"
+                    "wen.li@hospital,Wen Li\n"
+                ).encode(),
+            )
+        ]
+    )
+    page.get_by_role("button", name="Preview the roster").click()
+    expect(page.get_by_role("heading", name="Roster preview")).to_be_visible()
+    check(page, findings)
     page.goto(f"/cohorts/{cohort.id}/learners/")
     shoot(page, artifacts_dir, "cohort-learners")
     page.goto(f"/cohorts/{cohort.id}/")
@@ -300,9 +318,10 @@ def test_a_message_is_shown_once_and_leaves_when_its_state_changes(
     Enrolment.objects.filter(pk=enrolment.pk).update(
         status=Enrolment.Status.COMPLETED, completed_at="2026-11-25T14:30:00Z"
     )
+    findings = Findings()
     page = phone()
     log_in(page, "zoe")
-    page.goto(f"/me/credit/{course.slug}/")
+    visit(page, findings, f"/me/credit/{course.slug}/")
     page.get_by_label("I claim only the credit commensurate").check()
     page.get_by_role("button", name="Claim credit and issue my certificate").click()
 
@@ -314,6 +333,8 @@ def test_a_message_is_shown_once_and_leaves_when_its_state_changes(
     expect(page.get_by_role("row").filter(has_text="Being prepared")).to_be_visible()
     (artifacts_dir / "issue16").mkdir(exist_ok=True)
     page.screenshot(path=str(artifacts_dir / "issue16" / "layout-message-360.png"))
+    check(page, findings)  # the message and a certificate being prepared
+    assert not findings.problems, findings.report()
 
     certificate_issue(enrolment_id=enrolment.id)  # the worker's part, done here
     expect(page.get_by_role("link", name="Download PDF")).to_be_visible(timeout=30_000)

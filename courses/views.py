@@ -199,7 +199,7 @@ def cohort_dashboard(request, cohort_id):
             "export_filter": learners_selectors.learners_filter_description(
                 q=q, show=show, sort=sort, modules=progress.modules
             )
-            if (q.strip(), show, sort) != ("", "all", "name")
+            if q.strip() or show != "all"
             else None,
             "exports": [_export_context(e) for e in exports],
             "at_risk": progress.at_risk,

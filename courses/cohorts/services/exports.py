@@ -38,8 +38,8 @@ def cohort_export_request(
 ) -> CohortExport:
     """Queue a report of the cohort; a worker on the `reports` queue builds it.
 
-    `q`, `show` and `sort` are the dashboard's filter (cohort_learners_matching): the file
-    holds the learners the page shows, in its order, and says which filter applied.
+    `q` and `show` are the dashboard's filter (cohort_learners_matching): the file holds the
+    learners the page shows, in its order (`sort`), and says which filter applied.
     """
     require_viewer(actor, cohort)
     q = q.strip()
@@ -60,7 +60,9 @@ def cohort_export_request(
     export = CohortExport.objects.create(
         cohort=cohort, requested_by=actor, kind=kind, format=format
     )
-    if (q, show, sort) != ("", "all", "name"):
+    if q or show != "all":
+        # A filtered file keeps the page's order too; an unfiltered one is every learner by
+        # name, as it always was, whatever order the page showed.
         CohortExportFilter.objects.create(export=export, q=q, show=show, sort=sort)
     enqueue(BUILD_COHORT_EXPORT, export.id)
     return export

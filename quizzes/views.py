@@ -2,7 +2,9 @@
 
 import math
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -70,16 +72,21 @@ def quiz_detail(request, quiz_id):
     if not courses_visible_to(user=request.user).filter(pk=course.pk).exists():
         raise NotFound("No such quiz.")
     attempts = review_selectors.attempts_of_learner(user=request.user, quiz=quiz)
+    rules = quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=request.user)
+    standing = review_selectors.quiz_standing(
+        quiz=quiz, rows=attempts, attempts_allowed=rules.attempts_allowed
+    )
     return render(
         request,
         "quizzes/quiz_detail.html",
         {
             "quiz": quiz,
             "course": course,
-            "rules": quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=request.user),
+            "rules": rules,
             "enrolment": enrolment_of(user=request.user, course=course),
             "attempts": attempts,
-            "open_attempt": next((r.attempt for r in attempts if r.attempt.is_open), None),
+            "standing": standing,
+            "open_attempt": standing.open_attempt,
             "question_count": quiz.slots.count(),
             "teaches": access_selectors.is_course_instructor(user=request.user, course=course),
         },
@@ -115,11 +122,18 @@ def attempt_take(request, attempt_id):
         attempts_services.attempt_submit(
             user=request.user, attempt_id=attempt.id, responses=responses
         )
+        if request.POST.get("time_up"):  # the page's timer reached zero and sent the form
+            messages.info(request, "Time ran out: the answers on your page were submitted for you.")
         return redirect("attempt-result", attempt_id=attempt.id)
     return render(
         request,
         "quizzes/attempt_take.html",
-        {"attempt": attempt, "view": view, "seconds_left": _seconds_left(attempt)},
+        {
+            "attempt": attempt,
+            "view": view,
+            "summary": review_selectors.attempt_summary(questions=view.questions),
+            "seconds_left": _seconds_left(attempt),
+        },
     )
 
 
@@ -138,7 +152,10 @@ def attempt_autosave(request, attempt_id, question_id):
         question_id=question_id,
         response=None if response is ... else response,
     )
-    return render(request, "quizzes/partials/saved.html", {"item": item})
+    # The summary before the submit follows the answer just saved (an out-of-band swap).
+    question.answered = review_selectors.is_answered(question.type, item.response)
+    summary = review_selectors.attempt_summary(questions=view.questions)
+    return render(request, "quizzes/partials/saved.html", {"item": item, "summary": summary})
 
 
 @login_required
@@ -151,19 +168,47 @@ def attempt_result(request, attempt_id):
 
 @login_required
 def attempt_status(request, attempt_id):
-    """The result panel alone, polled by htmx until the worker has graded the attempt."""
+    """The result panel alone, polled by htmx while the worker or an instructor grades.
+
+    `?while=<state>`: the page shows that state; while the attempt is still in it the answer
+    is 204 (htmx swaps nothing), so a screen reader hears the panel only when it changes.
+    """
     attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
+    if request.GET.get("while") == attempt.state:
+        return HttpResponse(status=204)
     return render(
         request, "quizzes/partials/attempt_status.html", _result_context(request, attempt)
     )
 
 
 def _result_context(request, attempt: Attempt) -> dict:
+    own = attempt.user_id == request.user.pk
+    quiz = attempt.quiz
+    standing = None
+    if own and attempt.state == Attempt.State.GRADED:  # for "Try again", within the limit
+        standing = review_selectors.quiz_standing(
+            quiz=quiz,
+            rows=review_selectors.attempts_of_learner(user=request.user, quiz=quiz),
+            attempts_allowed=quiz_settings_selectors.quiz_settings_for(
+                quiz=quiz, user=request.user
+            ).attempts_allowed,
+        )
+    # Poll while the result may still change: every second while the worker grades, every
+    # ten seconds while the learner waits for an instructor's grade.
+    poll_every = None
+    if attempt.state == Attempt.State.SUBMITTED:
+        poll_every = "1s"
+    elif attempt.state == Attempt.State.NEEDS_REVIEW and own:
+        poll_every = "10s"
     return {
         "attempt": attempt,
-        "quiz": attempt.quiz,
-        "course": attempt.quiz.module.course,
-        "view": review_selectors.attempt_view(attempt=attempt, user=request.user),
+        "quiz": quiz,
+        "course": quiz.module.course,
+        "view": review_selectors.attempt_view(
+            attempt=attempt, user=request.user, scored_so_far=own
+        ),
         "grading": attempt.state == Attempt.State.SUBMITTED,
-        "own": attempt.user_id == request.user.pk,
+        "poll_every": poll_every,
+        "standing": standing,
+        "own": own,
     }

@@ -66,16 +66,21 @@ def review_flags(
     user: User | AnonymousUser,
     now: datetime | None = None,
     closes_at: datetime | None = None,
+    scored_so_far: bool = False,
 ) -> ReviewFlags:
     """What `user` may see of this attempt now, item by item (the quiz's review options).
 
     Instructors and staff (checked by `attempt_for_viewer`) see everything; the learner sees
-    nothing before the attempt is graded. "After close" counts from the learner's own closing
-    time (their override's, if they have one); a quiz that never closes never gets there.
+    nothing before the attempt is graded. With `scored_so_far`, an attempt waiting for an
+    instructor's essay grade counts as graded for the questions already scored (the result
+    page); the attempt's total stays hidden until it is graded. "After close" counts from the
+    learner's own closing time (their override's, if they have one); a quiz that never closes
+    never gets there.
     """
     if attempt.user_id != user.pk:
         return ALL_REVIEW
-    if attempt.state != Attempt.State.GRADED:
+    waiting = scored_so_far and attempt.state == Attempt.State.NEEDS_REVIEW
+    if attempt.state != Attempt.State.GRADED and not waiting:
         return NO_REVIEW
     quiz = attempt.quiz
     if closes_at is None:
@@ -171,6 +176,18 @@ class QuestionView:
         return self.type != Question.Type.DESCRIPTION
 
     @property
+    def verdict(self) -> str:
+        """The question's tag in review: how it was marked, "" while correctness is hidden.
+
+        A question left unanswered says so, rather than "Wrong".
+        """
+        if not self.correctness:
+            return ""
+        if self.correctness == "awaiting_grading":
+            return "awaiting_grading"
+        return str(self.correctness) if self.answered else "not_answered"
+
+    @property
     def text(self) -> str:
         text: str = (self.response or {}).get("text", "")
         return text
@@ -198,7 +215,8 @@ class AttemptView:
         return self.flags.any
 
 
-def _answered(question_type: str, response: dict[str, Any] | None) -> bool:
+def is_answered(question_type: str, response: dict[str, Any] | None) -> bool:
+    """Does this stored response answer the question (a choice, a match, a value, a text)?"""
     if not response:
         return False
     if question_type in Question.CHOICE_TYPES:
@@ -336,7 +354,7 @@ def _question_view(
         type=question.type,
         text_html=question.text_html,
         points=item.points,
-        answered=_answered(question.type, item.response),
+        answered=is_answered(question.type, item.response),
         response=item.response,
     )
     result = None
@@ -362,11 +380,21 @@ def _question_view(
 
 
 def attempt_view(
-    *, attempt: Attempt, user: User | AnonymousUser, now: datetime | None = None
+    *,
+    attempt: Attempt,
+    user: User | AnonymousUser,
+    now: datetime | None = None,
+    scored_so_far: bool = False,
 ) -> AttemptView:
-    """The attempt's questions in their frozen order, with review items only where allowed."""
+    """The attempt's questions in their frozen order, with review items only where allowed.
+
+    `scored_so_far`: while an essay waits for its grade, the learner may review the questions
+    already scored, as the review options allow (see `review_flags`).
+    """
     items = list(attempt.questions.select_related("question"))
-    return attempt_view_of_items(attempt=attempt, items=items, user=user, now=now)
+    return attempt_view_of_items(
+        attempt=attempt, items=items, user=user, now=now, scored_so_far=scored_so_far
+    )
 
 
 def attempt_view_of_items(
@@ -375,9 +403,10 @@ def attempt_view_of_items(
     items: list[AttemptQuestion],
     user: User | AnonymousUser,
     now: datetime | None = None,
+    scored_so_far: bool = False,
 ) -> AttemptView:
     """`attempt_view` of given items: also an unsaved attempt's, for the instructor's preview."""
-    flags = review_flags(attempt=attempt, user=user, now=now)
+    flags = review_flags(attempt=attempt, user=user, now=now, scored_so_far=scored_so_far)
     # Choice and matching questions show their rows' texts; the key fields stay server-side
     # unless a review item allows them.
     keys: dict[int, list[AnswerKey]] = {}
@@ -398,13 +427,23 @@ def attempt_view_of_items(
     # Graded parts can be reviewed once the whole attempt is graded; instructors see them
     # while an essay waits, too.
     graded = attempt.state == Attempt.State.GRADED or (
-        attempt.state == Attempt.State.NEEDS_REVIEW and attempt.user_id != user.pk
+        attempt.state == Attempt.State.NEEDS_REVIEW and (attempt.user_id != user.pk or flags.any)
+    )
+    # The learner's own waiting attempt: a question not scored yet (the essay) shows nothing
+    # of its review but that it waits, whatever the options allow for scored ones.
+    learner_waiting = (
+        attempt.state == Attempt.State.NEEDS_REVIEW and attempt.user_id == user.pk and flags.any
     )
     view = AttemptView(attempt=attempt, flags=flags)
     for item in items:
-        view.questions.append(
-            _question_view(item, keys.get(item.question_id, []), feedback_by_id, flags, graded)
-        )
+        if learner_waiting and item.question.takes_answer and item.score is None:
+            question = _question_view(item, [], {}, NO_REVIEW, False)
+            question.correctness = "awaiting_grading"
+        else:
+            question = _question_view(
+                item, keys.get(item.question_id, []), feedback_by_id, flags, graded
+            )
+        view.questions.append(question)
     if flags.score and attempt.state == Attempt.State.GRADED:
         view.score, view.max_score = attempt.score, attempt.max_score
         view.percent, view.passed = attempt.percent, attempt.passed
@@ -443,3 +482,118 @@ def attempts_of_learner(*, user: User, quiz: Quiz) -> list[AttemptRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    question_id: int
+    position: int
+    answered: bool
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    """Before the submit: every question that takes an answer, answered or not."""
+
+    rows: list[SummaryRow]
+
+    @property
+    def unanswered(self) -> list[SummaryRow]:
+        return [row for row in self.rows if not row.answered]
+
+    @property
+    def answered_count(self) -> int:
+        return len(self.rows) - len(self.unanswered)
+
+
+def attempt_summary(*, questions: Iterable[QuestionView]) -> AttemptSummary:
+    """The summary of an open attempt from its questions (descriptions take no answer)."""
+    return AttemptSummary(
+        rows=[
+            SummaryRow(question_id=q.question_id, position=q.position, answered=q.answered)
+            for q in questions
+            if q.takes_answer
+        ]
+    )
+
+
+class Standing:
+    """Where a learner stands on a quiz, as the quiz page says it."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    GRADING = "grading"  # the worker has not graded the latest attempt yet
+    WAITING_FOR_INSTRUCTOR = "waiting_for_instructor"  # an essay waits for its grade
+    RESULT_HIDDEN = "result_hidden"  # graded, but the review options hide the score for now
+    PASSED = "passed"
+    NOT_PASSED = "not_passed"
+
+
+@dataclass(frozen=True)
+class QuizStanding:
+    status: str  # a Standing value
+    attempts_used: int
+    attempts_left: int | None  # None: unlimited
+    open_attempt: Attempt | None = None
+    kept_percent: Decimal | None = None  # the quiz's score by its grading method, if shown
+
+    @property
+    def can_start(self) -> bool:
+        """Is another attempt within the limit (dates and delays are the service's to check)?"""
+        return self.attempts_left is None or self.attempts_left > 0
+
+    @property
+    def next_number(self) -> int:
+        return self.attempts_used + 1
+
+
+def kept_percent(percents: list[Decimal], method: str) -> Decimal | None:
+    """The quiz's score by its grading method, from graded attempts in order.
+
+    The same rule the module progress applies (`courses.services.progress`).
+    """
+    if not percents:
+        return None
+    if method == Quiz.GradingMethod.AVERAGE:
+        return sum(percents, Decimal(0)) / len(percents)
+    if method == Quiz.GradingMethod.FIRST:
+        return percents[0]
+    if method == Quiz.GradingMethod.LAST:
+        return percents[-1]
+    return max(percents)
+
+
+def _standing_status(quiz: Quiz, rows: list[AttemptRow], kept: Decimal | None) -> str:
+    states = {row.attempt.state for row in rows}
+    if not rows:
+        return Standing.NOT_STARTED
+    if Attempt.State.IN_PROGRESS in states:
+        return Standing.IN_PROGRESS
+    if Attempt.State.SUBMITTED in states:
+        return Standing.GRADING
+    if Attempt.State.NEEDS_REVIEW in states:
+        return Standing.WAITING_FOR_INSTRUCTOR
+    if kept is None or any(row.percent is None for row in rows):
+        return Standing.RESULT_HIDDEN
+    return Standing.PASSED if kept >= quiz.pass_mark_percent else Standing.NOT_PASSED
+
+
+def quiz_standing(
+    *, quiz: Quiz, rows: list[AttemptRow], attempts_allowed: int | None
+) -> QuizStanding:
+    """The learner's standing from their attempts (`attempts_of_learner`) and their limit.
+
+    Scores count only where the review options show them: a hidden score keeps the standing
+    at "result hidden" rather than telling passed from not passed.
+    """
+    used = max((row.attempt.number for row in rows), default=0)
+    graded = [r for r in rows if r.attempt.state == Attempt.State.GRADED]
+    percents = [r.percent for r in graded if r.percent is not None]
+    kept = kept_percent(percents, quiz.grading_method) if len(percents) == len(graded) else None
+    return QuizStanding(
+        status=_standing_status(quiz, rows, kept),
+        attempts_used=used,
+        attempts_left=None if attempts_allowed is None else max(0, attempts_allowed - used),
+        open_attempt=next((r.attempt for r in rows if r.attempt.is_open), None),
+        kept_percent=kept,
+    )

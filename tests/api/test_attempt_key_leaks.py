@@ -153,8 +153,12 @@ def test_the_walk_finds_the_keys_once_review_allows_them(learner, instructor, ev
     grade_essay(instructor, attempt_id)
     graded = dict(after_grading(learner, attempt_id))
 
-    # Nothing while the attempt is open or waiting for the essay's grade...
+    # Nothing while the attempt is open; while the essay waits for its grade the API shows
+    # nothing yet, and the result panel reviews the questions already scored, never the essay...
+    waiting_panel = before_grading.pop("page status waiting", set())
     assert before_grading == {}
+    assert {"GENERAL-", "KEYSB"} <= waiting_panel
+    assert "GENERAL-essay" not in dict(seen)["page status waiting"]
     # ...and, once graded, the detector finds what review now shows, in the API and the page.
     for what in ("api attempt graded", "page result graded"):
         found = leaks(graded[what])

@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
 from courses.models import Course, Module, render_markdown
-from quizzes.scoring import CHOICE_TYPES, QuestionType
+from quizzes.scoring import CHOICE_TYPES, GradingMethod, QuestionType
 
 # Bounds of a quiz's settings and a learner's override. A week is longer than any sitting (and
 # keeps every deadline a date the database can store); a hundred attempts is "unlimited" in
@@ -128,11 +128,7 @@ class Choice(models.Model):
 
 
 class Quiz(models.Model):
-    class GradingMethod(models.TextChoices):
-        HIGHEST = "highest", "Highest attempt"
-        AVERAGE = "average", "Average of attempts"
-        FIRST = "first", "First attempt"
-        LAST = "last", "Last attempt"
+    GradingMethod = GradingMethod
 
     class ReviewWhen(models.TextChoices):
         IMMEDIATELY = "immediately", "Immediately after grading"

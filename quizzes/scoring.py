@@ -37,6 +37,31 @@ CHOICE_TYPES = frozenset(
 )
 
 
+class GradingMethod(TextChoices):
+    """Which of a learner's graded attempts make the quiz's score (`Quiz.GradingMethod`)."""
+
+    HIGHEST = "highest", "Highest attempt"
+    AVERAGE = "average", "Average of attempts"
+    FIRST = "first", "First attempt"
+    LAST = "last", "Last attempt"
+
+
+def kept_percent(percents: list[Decimal], method: str) -> Decimal | None:
+    """The quiz's score by its grading method, from the graded attempts' percents in order.
+
+    Module progress, the quiz page's standing and the learner's next step all keep this one.
+    """
+    if not percents:
+        return None
+    if method == GradingMethod.AVERAGE:
+        return sum(percents, ZERO) / len(percents)
+    if method == GradingMethod.FIRST:
+        return percents[0]
+    if method == GradingMethod.LAST:
+        return percents[-1]
+    return max(percents)
+
+
 @dataclass(frozen=True)
 class AnswerKey:
     """One row of a question's key (a `Choice`), as plain data."""

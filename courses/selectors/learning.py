@@ -2,7 +2,8 @@
 page each person lands on."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
@@ -20,6 +21,7 @@ from courses.models import (
 )
 from lms.errors import PermissionDenied
 from quizzes.models import Attempt, Quiz
+from quizzes.scoring import kept_percent
 from quizzes.selectors.review import modules_with_hidden_scores
 
 
@@ -149,7 +151,12 @@ class _QuizFacts:
     open: bool = False
     awaiting_grade: bool = False
     graded: bool = False
-    passed_once: bool = False
+    percents: list[Decimal] = field(default_factory=list)  # graded attempts', in order
+
+    def passed(self, quiz: Quiz) -> bool:
+        """The quiz's score by its grading method reaches its pass mark (as progress counts)."""
+        kept = kept_percent(self.percents, quiz.grading_method)
+        return kept is not None and kept >= quiz.pass_mark_percent
 
 
 def learning_states(*, enrolments: list[Enrolment]) -> dict[int, LearningState]:
@@ -181,14 +188,20 @@ def learning_states(*, enrolments: list[Enrolment]) -> dict[int, LearningState]:
     ).values_list("enrolment_id", "lesson_id"):
         read[enrolment_id].add(lesson_id)
     quizzes: dict[int, _QuizFacts] = defaultdict(_QuizFacts)
-    for quiz_id, state, passed in Attempt.objects.filter(
-        user=user, quiz__module__course_id__in={e.course_id for e in enrolments}
-    ).values_list("quiz_id", "state", "passed"):
+    for quiz_id, state, percent in (
+        Attempt.objects.filter(
+            user=user, quiz__module__course_id__in={e.course_id for e in enrolments}
+        )
+        .order_by("quiz_id", "number")
+        .values_list("quiz_id", "state", "percent")
+    ):
         facts = quizzes[quiz_id]
         facts.open |= state == Attempt.State.IN_PROGRESS
         facts.awaiting_grade |= state in _AWAITING_GRADE
-        facts.graded |= state == Attempt.State.GRADED
-        facts.passed_once |= state == Attempt.State.GRADED and bool(passed)
+        if state == Attempt.State.GRADED:
+            facts.graded = True
+            if percent is not None:
+                facts.percents.append(percent)
     states = {}
     for enrolment in enrolments:
         modules = modules_by_course[enrolment.course_id]
@@ -253,22 +266,15 @@ def _quiz_to_take(
 
     An attempt in progress comes first; a quiz waiting for its grade has nothing to do. Where
     the score is hidden, a graded quiz counts as done either way, so the link gives nothing
-    away. Otherwise the first quiz without a passing attempt; failing that (a quiz graded by
-    its average, first or last attempt), and with no grade to wait for, the module's first
-    quiz: the module's own status has already said it is not passed.
+    away. Otherwise the first quiz whose score (by its grading method) is below its pass mark.
     """
     facts = {q.pk: attempts.get(q.pk, _QuizFacts()) for q in module_quizzes}
     takeable = [q for q in module_quizzes if not facts[q.pk].awaiting_grade or facts[q.pk].open]
     if scores_hidden:
         takeable = [q for q in takeable if facts[q.pk].open or not facts[q.pk].graded]
         return takeable[0] if takeable else None
-    for wanted in (lambda f: f.open, lambda f: not f.passed_once):
-        quiz = next((q for q in takeable if wanted(facts[q.pk])), None)
-        if quiz is not None:
-            return quiz
-    if any(facts[q.pk].awaiting_grade for q in module_quizzes):
-        return None
-    return takeable[0] if takeable else None
+    quiz = next((q for q in takeable if facts[q.pk].open), None)
+    return quiz or next((q for q in takeable if not facts[q.pk].passed(q)), None)
 
 
 # --- where each person lands after logging in ---------------------------------------------------

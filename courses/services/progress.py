@@ -18,6 +18,7 @@ from courses.models import (
 )
 from lms.updates import save_grouped
 from quizzes.models import Attempt, Quiz
+from quizzes.scoring import kept_percent
 from tasks.enqueue import ISSUE_CERTIFICATE, enqueue
 
 
@@ -29,19 +30,6 @@ class AttemptFacts(NamedTuple):
     passed: bool | None
     submitted_at: datetime | None
     id: int
-
-
-def _quiz_score(percents: list[Decimal], method: str) -> Decimal | None:
-    """The module's quiz score by the quiz's grading method, from graded attempts in order."""
-    if not percents:
-        return None
-    if method == Quiz.GradingMethod.AVERAGE:
-        return sum(percents, Decimal(0)) / len(percents)
-    if method == Quiz.GradingMethod.FIRST:
-        return percents[0]
-    if method == Quiz.GradingMethod.LAST:
-        return percents[-1]
-    return max(percents)
 
 
 # No savepoint of its own: it runs inside the caller's transaction (grading, reading a lesson);
@@ -197,7 +185,7 @@ def _progress_recompute(
                 last_graded = a
         # Every graded attempt has its percent: the condition only narrows the type.
         percents = [a.percent for a in graded if a.percent is not None]
-        score = _quiz_score(percents, grading_method)
+        score = kept_percent(percents, grading_method)
         if graded:
             top = max(percents)
             best = top if best is None else max(best, top)

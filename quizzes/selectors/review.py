@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from lms.errors import NotFound
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, Quiz
-from quizzes.scoring import AnswerKey, grade_response
+from quizzes.scoring import AnswerKey, grade_response, kept_percent
 from quizzes.selectors.access import is_course_instructor
 from quizzes.selectors.quiz_settings import quiz_settings_for
 
@@ -545,22 +545,6 @@ class QuizStanding:
     @property
     def next_number(self) -> int:
         return self.attempts_used + 1
-
-
-def kept_percent(percents: list[Decimal], method: str) -> Decimal | None:
-    """The quiz's score by its grading method, from graded attempts in order.
-
-    The same rule the module progress applies (`courses.services.progress`).
-    """
-    if not percents:
-        return None
-    if method == Quiz.GradingMethod.AVERAGE:
-        return sum(percents, Decimal(0)) / len(percents)
-    if method == Quiz.GradingMethod.FIRST:
-        return percents[0]
-    if method == Quiz.GradingMethod.LAST:
-        return percents[-1]
-    return max(percents)
 
 
 def _standing_status(quiz: Quiz, rows: list[AttemptRow], kept: Decimal | None) -> str:

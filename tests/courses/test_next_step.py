@@ -11,7 +11,15 @@ from courses.services.enrolment import lesson_complete
 from quizzes.models import Quiz
 from quizzes.services.attempts import attempt_start, attempt_submit
 from quizzes.services.grading import attempt_grade
-from tests.factories import PASSWORD, build_course, enrol, right_answers, wrong_answers
+from tests.factories import (
+    PASSWORD,
+    QuizFactory,
+    add_single_choice_question,
+    build_course,
+    enrol,
+    right_answers,
+    wrong_answers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +226,29 @@ def test_logging_in_redirects_to_the_page_for_the_role(
     response = client.post("/login/", data)
 
     assert (response.status_code, response["Location"]) == (302, lands_on)
+
+
+def test_a_quiz_graded_by_its_average_is_next_until_the_average_passes(learner, course, modules):
+    # Passed once (100 %), then failed (0 %): by the average, 50 % is below the 60 % pass mark,
+    # so this quiz, not the module's second one, is what the learner takes next.
+    first = modules[0].quizzes.get()
+    first.grading_method = Quiz.GradingMethod.AVERAGE
+    first.save(update_fields=["grading_method"])
+    second = QuizFactory(module=modules[0], title="Module 1, second quiz")
+    add_single_choice_question(second, text="Which tool structures a handover?", right="SBAR",
+                               wrong=["Free narrative"])  # fmt: skip
+    enrolment = enrol(learner, course)
+    _read(learner, modules[0])
+    _take(learner, first, right=True)
+    _take(learner, first, right=False)
+
+    step = _state(enrolment).next_step
+
+    assert step is not None
+    assert (step.kind, step.id) == ("quiz", first.id)
+
+    _take(learner, first, right=True)  # 100, 0, 100: an average of 66.67 passes
+
+    step = _state(enrolment).next_step
+    assert step is not None
+    assert (step.kind, step.id) == ("quiz", second.id)

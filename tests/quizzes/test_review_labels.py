@@ -7,13 +7,13 @@ import pytest
 from django.test import Client
 
 from quizzes.models import Attempt, Quiz
+from quizzes.scoring import kept_percent
 from quizzes.selectors.review import (
     HIDDEN,
     Standing,
     attempt_summary,
     attempt_view,
     attempts_of_learner,
-    kept_percent,
     quiz_standing,
 )
 from quizzes.services.attempts import attempt_save_response, attempt_start, attempt_submit

@@ -60,8 +60,13 @@ def course_detail(request, slug):
     modules = [(m, progress.get(m.id)) for m in course.modules.all()]
     learning = certificate = None
     awaits_claim = False
+    retry_modules: set[int] = set()
     if enrolment is not None:
         learning = learning_selectors.learning_state(enrolment=enrolment)
+        failed = [m for m, row in modules if row is not None and row.status == row.Status.FAILED]
+        retry_modules = learning_selectors.modules_with_attempts_left(
+            user=request.user, modules=failed
+        )
         if enrolment.status == enrolment.Status.COMPLETED:
             awaits_claim = learner_selectors.awaits_claim(enrolment)
             certificate = certificates_of(user=request.user).filter(enrolment=enrolment).first()
@@ -76,6 +81,7 @@ def course_detail(request, slug):
             "learning": learning,
             "awaits_claim": awaits_claim,
             "certificate": certificate,
+            "retry_modules": retry_modules,
         },
     )
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 
 from accounts.models import User
 from courses.cohorts.selectors.access import cohorts_visible_to, may_create_cohort
@@ -22,6 +22,7 @@ from courses.models import (
 from lms.errors import PermissionDenied
 from quizzes.models import Attempt, Quiz
 from quizzes.scoring import kept_percent
+from quizzes.selectors.quiz_settings import quiz_settings_for
 from quizzes.selectors.review import modules_with_hidden_scores
 
 
@@ -275,6 +276,24 @@ def _quiz_to_take(
         return takeable[0] if takeable else None
     quiz = next((q for q in takeable if facts[q.pk].open), None)
     return quiz or next((q for q in takeable if not facts[q.pk].passed(q)), None)
+
+
+def modules_with_attempts_left(*, user: User, modules: list[Module]) -> set[int]:
+    """The modules one of whose quizzes still allows the learner another attempt (their
+    override counted): a failed module there is "not passed yet", not the last word."""
+    used = dict(
+        Attempt.objects.filter(user=user, quiz__module__in=modules)
+        .values("quiz_id")
+        .annotate(last=Max("number"))
+        .values_list("quiz_id", "last")
+    )
+    left = set()
+    for module in modules:
+        for quiz in module.quizzes.all():
+            allowed = quiz_settings_for(quiz=quiz, user=user).attempts_allowed
+            if allowed is None or used.get(quiz.pk, 0) < allowed:
+                left.add(module.pk)
+    return left
 
 
 # --- where each person lands after logging in ---------------------------------------------------

@@ -3,6 +3,7 @@ logging in (courses/selectors/learning.py, accounts/views.py)."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
 from courses.models import Cohort, Enrolment, Module
@@ -252,3 +253,22 @@ def test_a_quiz_graded_by_its_average_is_next_until_the_average_passes(learner, 
     step = _state(enrolment).next_step
     assert step is not None
     assert (step.kind, step.id) == ("quiz", second.id)
+
+
+def test_a_failed_module_with_attempts_left_reads_not_passed_yet(learner, course, modules):
+    quiz = modules[0].quizzes.get()
+    quiz.attempts_allowed = 2
+    quiz.save(update_fields=["attempts_allowed"])
+    enrol(learner, course)
+    _read(learner, modules[0])
+    _take(learner, quiz, right=False)
+    client = Client()
+    client.force_login(learner)
+
+    page = client.get(f"/courses/{course.slug}/").content.decode()
+    assert "Not passed yet: you can take the quiz again" in page
+
+    _take(learner, quiz, right=False)  # the last attempt: now it is the result
+    page = client.get(f"/courses/{course.slug}/").content.decode()
+    assert "Not passed yet" not in page
+    assert '<p class="status failed">Failed' in page

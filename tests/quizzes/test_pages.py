@@ -388,3 +388,13 @@ def test_an_override_beyond_a_week_is_a_form_error_not_a_server_error(
     assert response.status_code == 200
     assert "Ensure this value is less than or equal to 10080." in response.content.decode()
     assert not QuizOverride.objects.exists()
+
+
+def test_the_overrides_page_says_the_quizs_own_settings_in_words(instructor, quiz):
+    quiz.time_limit_minutes, quiz.attempts_allowed = 10, 1
+    quiz.save()
+
+    page = client_for(instructor).get(f"/teach/quizzes/{quiz.id}/overrides/").content.decode()
+
+    assert "settings: a time limit of 10 minutes, and 1 attempt." in page
+    assert "time limit minutes" not in page

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +19,9 @@ from quizzes.scoring import CHOICE_TYPES, GradingMethod, QuestionType
 MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60
 MAX_ATTEMPTS = 100
 MAX_DELAY_MINUTES = 30 * 24 * 60
+# Instructor text: a question, its feedback, a quiz's introduction. Room for a long clinical
+# vignette (about ten pages), with a bound the page, the API and the importers all meet.
+MAX_TEXT = 20_000
 
 
 class QuestionCategory(models.Model):
@@ -45,8 +48,8 @@ class Question(models.Model):
     )
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.SINGLE_CHOICE)
     name = models.CharField(max_length=200, help_text="Short name for the question bank.")
-    text = models.TextField(help_text="Markdown.")
-    general_feedback = models.TextField(blank=True)
+    text = models.TextField(help_text="Markdown.", validators=[MaxLengthValidator(MAX_TEXT)])
+    general_feedback = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
     case_sensitive = models.BooleanField(
         default=False, help_text="Short answer: must the case of the letters match?"
     )
@@ -92,7 +95,7 @@ class Choice(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField()
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
     match_text = models.CharField(max_length=500, blank=True)
     value_min = models.DecimalField(max_digits=24, decimal_places=10, null=True, blank=True)
     value_max = models.DecimalField(max_digits=24, decimal_places=10, null=True, blank=True)
@@ -103,7 +106,7 @@ class Choice(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
     )
-    feedback = models.TextField(blank=True)
+    feedback = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
 
     class Meta:
         ordering = ["question", "position"]
@@ -137,7 +140,7 @@ class Quiz(models.Model):
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="quizzes")
     title = models.CharField(max_length=200)
-    intro = models.TextField(blank=True)
+    intro = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
     pass_mark_percent = models.PositiveSmallIntegerField(
         default=70, validators=[MaxValueValidator(100)]
     )
@@ -214,7 +217,7 @@ class FeedbackBand(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    text = models.TextField(help_text="Markdown.")
+    text = models.TextField(help_text="Markdown.", validators=[MaxLengthValidator(MAX_TEXT)])
 
     class Meta:
         ordering = ["quiz", "-min_percent"]

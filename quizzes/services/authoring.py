@@ -87,7 +87,7 @@ def quiz_feedback_bands_set(*, actor: User, quiz: Quiz, bands: list[tuple[Decima
         )
     rows = [FeedbackBand(quiz=quiz, min_percent=low, text=text) for low, text in bands]
     for row in rows:
-        row.full_clean(exclude=["quiz"])
+        validate_model(row, exclude=["quiz"])
     quiz.feedback_bands.all().delete()
     FeedbackBand.objects.bulk_create(rows)
 
@@ -207,7 +207,7 @@ def _write_answers(question: Question, answers: list[dict[str, Any]]) -> None:
             if name == "fraction":
                 value = Decimal(str(value or 0))
             setattr(row, name, value.strip() if isinstance(value, str) else value)
-        row.full_clean(exclude=["question"])
+        validate_model(row, exclude=["question"])
         row.save()
     Choice.objects.filter(pk__in=[c.pk for c in existing[len(answers) :]]).delete()
 
@@ -236,7 +236,7 @@ def _question_fields(question: Question, fields: dict[str, object]) -> None:
             setattr(question, name, fields[name])
     if not question.name.strip():
         question.name = name_from_text(question.text) or question.get_type_display()
-    question.full_clean(exclude=["category"])
+    validate_model(question, exclude=["category"])
 
 
 @transaction.atomic

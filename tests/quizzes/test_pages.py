@@ -398,3 +398,24 @@ def test_the_overrides_page_says_the_quizs_own_settings_in_words(instructor, qui
 
     assert "settings: a time limit of 10 minutes, and 1 attempt." in page
     assert "time limit minutes" not in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"default_points": "1000000000000"}, "default_points", "no more than 6 digits"),
+        ({"text": "x" * 20_001}, "text", "at most 20000 characters"),
+        ({"general_feedback": "x" * 20_001}, "general_feedback", "at most 20000 characters"),
+    ],
+)
+def test_out_of_bounds_question_fields_are_form_errors_and_save_nothing(
+    instructor, quiz, fields, field, message
+):
+    before = quiz.slots.count()
+    data = {"text": "Describe a handover you led.", "default_points": "1", **fields}
+
+    response = client_for(instructor).post(f"/teach/quizzes/{quiz.id}/questions/new/essay/", data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert quiz.slots.count() == before

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.shortcuts import render
+from django.utils import timezone
 
 from certificates.services.corrections import (
     certificate_revoke,
@@ -59,6 +60,30 @@ class ReasonForm(forms.Form):
     )
 
 
+class NoticeFilter(admin.SimpleListFilter):
+    """Which ready certificates' e-mails did not go out: failing ones show the server's reason."""
+
+    title = "ready e-mail"
+    parameter_name = "notice"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", "Not sent: the mail server refused"),
+            ("waiting", "Not sent yet"),
+            ("sent", "Sent"),
+        ]
+
+    def queryset(self, request, queryset):
+        ready_unsent = queryset.filter(status=Certificate.Status.READY, notified_at__isnull=True)
+        if self.value() == "failed":
+            return ready_unsent.filter(notice_failures__gt=0)
+        if self.value() == "waiting":
+            return ready_unsent.filter(notice_failures=0)
+        if self.value() == "sent":
+            return queryset.filter(notified_at__isnull=False)
+        return queryset
+
+
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
     list_display = (
@@ -69,12 +94,24 @@ class CertificateAdmin(admin.ModelAdmin):
         "code",
         "completed_on",
         "credits_claimed",
+        "notice",
     )
-    list_filter = ("status",)
+    list_filter = ("status", NoticeFilter)
     search_fields = ("learner_name", "code", "course_title")
     readonly_fields = [f.name for f in Certificate._meta.fields]
     inlines = [CertificateEventInline]
     actions = ["revoke"]
+
+    @admin.display(description="Ready e-mail")
+    def notice(self, obj):
+        if obj.notified_at:
+            return f"Sent {timezone.localtime(obj.notified_at):%Y-%m-%d %H:%M}"
+        if obj.notice_failures:
+            return (
+                f"Not sent: {obj.notice_failures} failed attempt(s), the last at "
+                f"{timezone.localtime(obj.notice_failed_at):%Y-%m-%d %H:%M}: {obj.notice_error}"
+            )
+        return "Not sent" if obj.status == Certificate.Status.READY else ""
 
     def has_add_permission(self, request):
         return False  # certificates are issued by the services, from completed enrolments

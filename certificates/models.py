@@ -84,7 +84,12 @@ class Certificate(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # The learner's "certificate ready" e-mail: when the mail server took it; until then, how
+    # often sending failed, when it last did and why (the mail server's answer), for staff.
     notified_at = models.DateTimeField(null=True, blank=True)
+    notice_failures = models.PositiveSmallIntegerField(default=0)
+    notice_failed_at = models.DateTimeField(null=True, blank=True)
+    notice_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -22,7 +22,8 @@ def issue_certificate(enrolment_id: int) -> None:
 
 @lms_task(soft_time_limit=60, time_limit=90, autoretry_for=(Exception,))
 def notify_certificate_ready(certificate_id: int) -> None:
-    # A mail server that refuses is retried; the certificate records when the mail went.
+    # A mail server that refuses (MailNotSent) is retried; the certificate records when the
+    # mail went, or each failure and its reason for staff (the admin's "Ready e-mail" filter).
     certificate_notify(certificate_id=certificate_id)
 
 

@@ -8,6 +8,7 @@ from django.core import mail
 from certificates.models import Certificate, CertificateEvent
 from certificates.services.issue import certificate_issue
 from certificates.services.notify import certificate_notify
+from lms.mail import MailNotSent
 from tasks.certificates import notify_certificate_ready
 from tests.api.helpers import sent_tasks
 
@@ -32,12 +33,16 @@ def test_the_e_mail_names_the_course_and_carries_the_verify_link(completed):
     assert notify_certificate_ready.run(certificate.id) is None
 
     [message] = mail.outbox
+    assert isinstance(message, mail.EmailMultiAlternatives)
     assert message.to == ["learner@example.org"]
     assert message.subject == f"Your certificate for {certificate.course_title} is ready"
     assert f"https://lms.example.org/verify/{certificate.code}/" in message.body
     assert "https://lms.example.org/me/certificates/" in message.body
     assert "Credit claimed: 1.75 AMA PRA Category 1 Credit\u2122" in message.body
     assert certificate.number in message.body
+    (html, mimetype), *_ = message.alternatives
+    assert mimetype == "text/html"
+    assert f'href="https://lms.example.org/verify/{certificate.code}/"' in str(html)
     certificate.refresh_from_db()
     assert certificate.notified_at is not None
     assert certificate.events.filter(kind=CertificateEvent.Kind.EMAILED).count() == 1
@@ -71,12 +76,15 @@ def test_a_mail_server_failure_leaves_the_certificate_unnotified_for_the_retry(c
     assert certificate is not None
 
     with (
-        mock.patch("certificates.services.notify.send_mail", side_effect=OSError("SMTP refused")),
+        mock.patch(
+            "certificates.services.notify.mail_send", side_effect=MailNotSent("421 Try later")
+        ),
         pytest.raises(OSError),
     ):
         certificate_notify(certificate_id=certificate.id)
 
     certificate.refresh_from_db()
     assert certificate.notified_at is None
+    assert (certificate.notice_failures, certificate.notice_error) == (1, "421 Try later")
     assert certificate_notify(certificate_id=certificate.id) is True
     assert len(mail.outbox) == 1

@@ -5,6 +5,7 @@ from .models import (
     CohortExport,
     Course,
     Enrolment,
+    LearnerReminder,
     Lesson,
     Module,
     ModuleDueDate,
@@ -75,3 +76,33 @@ class CohortExportAdmin(admin.ModelAdmin):
     list_display = ("cohort", "kind", "format", "status", "rows_done", "rows_total", "created_at")
     list_filter = ("status", "kind", "format")
     readonly_fields = [f.name for f in CohortExport._meta.fields]
+
+
+class ReminderSentFilter(admin.SimpleListFilter):
+    title = "e-mail"
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not sent (waiting or refused by the mail server)"), ("yes", "Sent")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(sent_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(LearnerReminder)
+class LearnerReminderAdmin(admin.ModelAdmin):
+    """Directors' reminders: which did not go out (sent_at empty). The worker retries them and
+    the sweeper re-sends them for a day; its log has the mail server's answer."""
+
+    list_display = ("enrolment", "sent_by", "created_at", "sent_at")
+    list_filter = (ReminderSentFilter,)
+    search_fields = ("enrolment__user__username", "enrolment__user__full_name")
+    readonly_fields = [f.name for f in LearnerReminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from courses.cohorts.selectors.reminders import reminders_awaiting_delivery
 from courses.cohorts.services.reminders import learner_reminder_deliver
+from lms.mail import MailNotSent
 
 from .base import lms_task
 from .config import STUCK_AFTER
@@ -16,8 +17,13 @@ logger = logging.getLogger(__name__)
 
 @lms_task(soft_time_limit=60, time_limit=90)
 def send_learner_reminder(reminder_id: int) -> None:
-    # SMTP errors are OSErrors: retried with backoff; the reminder records when it went.
-    learner_reminder_deliver(reminder_id=reminder_id)
+    # A mail server that refuses raises MailNotSent (an OSError): retried with backoff; the
+    # reminder records when it went, and stays unsent (the admin's filter) until then.
+    try:
+        learner_reminder_deliver(reminder_id=reminder_id)
+    except MailNotSent as error:
+        logger.warning("Reminder %d not sent, to be retried: %s", reminder_id, error.reason)
+        raise
 
 
 @lms_task(soft_time_limit=50, time_limit=60, max_retries=0)

@@ -15,10 +15,12 @@ from accounts.models import User
 from courses.cohorts.selectors import access as access_selectors
 from courses.cohorts.selectors import dashboard as dashboard_selectors
 from courses.cohorts.selectors import exports as exports_selectors
+from courses.cohorts.selectors import invitations as invitations_selectors
 from courses.cohorts.selectors import learners as learners_selectors
 from courses.cohorts.services import cohorts as cohort_services
 from courses.cohorts.services import due_dates as due_dates_services
 from courses.cohorts.services import exports as exports_services
+from courses.cohorts.services import invitations as invitations_services
 from courses.cohorts.services import rosters as rosters_services
 from courses.selectors import catalogue as catalogue_selectors
 from courses.selectors import learning as learning_selectors
@@ -366,19 +368,26 @@ class LearnerAddInput(serializers.Serializer):
 
 
 class RosterRowOutput(serializers.Serializer):
+    """A roster line as the director sees it: the same whether or not the address has an
+    account (no account's name, id or other cohort)."""
+
     line = serializers.IntegerField()
     email = serializers.CharField()
-    full_name = serializers.CharField()
-    action = serializers.CharField(help_text="invite (new account), add, skip; empty on error.")
+    full_name = serializers.CharField(help_text="The name given on the line, if any.")
+    action = serializers.CharField(
+        help_text="invite; skip (in the cohort or invited already); empty on error."
+    )
     note = serializers.CharField()
-    user_id = serializers.IntegerField(allow_null=True)
     errors = serializers.ListField(child=serializers.CharField(), source="messages")  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Serializer.errors
 
 
 class CohortLearnerAddApi(APIView):
-    """A director adds one learner; an unknown address gets an account and an invitation."""
+    """A director invites one learner by address; they join the cohort once they accept."""
 
-    conflict = "The person is in this cohort already (`already_in_cohort`)."
+    conflict = (
+        "The address is in this cohort already (`already_in_cohort`) or invited and not "
+        "answered yet (`already_invited`)."
+    )
 
     @extend_schema(request=LearnerAddInput, responses={201: RosterRowOutput})
     def post(self, request, cohort_id: int):
@@ -412,7 +421,6 @@ class RosterOutput(serializers.Serializer):
     valid = serializers.BooleanField(source="is_valid")
     imported = serializers.BooleanField()
     invited = serializers.IntegerField()
-    added = serializers.IntegerField()
     skipped = serializers.IntegerField()
     not_imported = RosterLineOutput(
         many=True, help_text="Lines left out (with valid_only) or that would be refused."
@@ -421,10 +429,11 @@ class RosterOutput(serializers.Serializer):
 
 
 class CohortRosterImportApi(APIView):
-    """A CSV roster: `dry_run` previews it line by line; otherwise all lines are added or none,
-    or with `valid_only` the valid lines are added and the others listed as not imported."""
+    """A CSV roster: `dry_run` previews it line by line; otherwise all lines are invited or
+    none, or with `valid_only` the valid lines are invited and the others listed as not
+    imported. Each person joins the cohort once they accept."""
 
-    conflict = "Someone's enrolment changed while the roster was added (`roster_changed`)."
+    conflict = "Someone on the roster was invited while it was added (`roster_changed`)."
 
     parser_classes = [MultiPartParser, FormParser]
 
@@ -447,7 +456,6 @@ class CohortRosterImportApi(APIView):
             "is_valid": plan.is_valid,
             "imported": not data["dry_run"],
             "invited": plan.count("invite"),
-            "added": plan.count("add"),
             "skipped": plan.count("skip"),
             "not_imported": plan.error_rows,
             "rows": plan.rows,
@@ -520,6 +528,83 @@ class CohortLearnerAttemptsApi(ListAPIView):
         return learners_selectors.cohort_learner_attempts(
             cohort=cohort, user_id=self.kwargs["user_id"]
         )
+
+
+class CohortInvitationOutput(serializers.Serializer):
+    """An invitation as the cohort's directors see it: the address and where it stands."""
+
+    email = serializers.CharField()
+    status = serializers.ChoiceField(choices=["invited", "declined"])
+    invited_at = serializers.DateTimeField(source="created_at")
+    responded_at = serializers.DateTimeField(allow_null=True)
+
+
+class CohortInvitationsApi(ListAPIView):
+    """The cohort's invitations not accepted: waiting for an answer, or declined."""
+
+    serializer_class = CohortInvitationOutput
+    pagination_class = None
+
+    def get_queryset(self):
+        cohort = access_selectors.cohort_for_director(
+            user=self.request.user, cohort_id=self.kwargs["cohort_id"]
+        )
+        return invitations_selectors.cohort_invitations_open(cohort=cohort)
+
+
+class MyInvitationOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="invitation.id")
+    cohort = serializers.CharField(source="invitation.cohort.name")
+    course = serializers.CharField(source="invitation.cohort.course.slug")
+    course_title = serializers.CharField(source="invitation.cohort.course.title")
+    start_date = serializers.DateField(source="invitation.cohort.start_date")
+    end_date = serializers.DateField(source="invitation.cohort.end_date")
+    directors = serializers.CharField()
+    current_cohort = serializers.CharField(
+        source="current_cohort.name",
+        allow_null=True,
+        default=None,
+        help_text="The cohort of this course the caller is in now, which accepting leaves.",
+    )
+
+
+class MyInvitationsApi(ListAPIView):
+    """The caller's invitations to cohorts, waiting for their answer."""
+
+    serializer_class = MyInvitationOutput
+    pagination_class = None
+
+    def get_queryset(self):
+        return invitations_selectors.invitations_pending_for(user=cast(User, self.request.user))
+
+
+class InvitationAnswerOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    cohort = serializers.CharField(source="cohort.name")
+    status = serializers.ChoiceField(choices=["accepted", "declined"])
+    responded_at = serializers.DateTimeField()
+
+
+class MyInvitationAcceptApi(APIView):
+    """Accept: the caller joins the cohort (moving from another cohort of the course)."""
+
+    @extend_schema(request=None, responses=InvitationAnswerOutput)
+    def post(self, request, invitation_id: int):
+        invitation = invitations_services.cohort_invitation_accept(
+            user=request.user, invitation_id=invitation_id
+        )
+        return Response(InvitationAnswerOutput(invitation).data)
+
+
+class MyInvitationDeclineApi(APIView):
+    """Decline: the cohort's directors see 'declined' beside the address."""
+
+    @extend_schema(request=None, responses=InvitationAnswerOutput)
+    def post(self, request, invitation_id: int):
+        invitation = invitations_services.cohort_invitation_decline(
+            user=request.user, invitation_id=invitation_id
+        )
+        return Response(InvitationAnswerOutput(invitation).data)
 
 
 class ExportInput(serializers.Serializer):

@@ -3,6 +3,7 @@
 from typing import cast
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 
 from courses.cohorts.services.extensions import EXTENSION_REASON_MAX
 from courses.cohorts.services.rosters import ROSTER_MAX_BYTES, roster_size_check
@@ -34,7 +35,10 @@ class LearnerAddForm(forms.Form):
         max_length=200,
         required=False,
         label="Full name",
-        help_text="Needed for a new account; printed on the learner's certificate.",
+        help_text=(
+            "Used only if the address has no account yet (they can give it when they accept); "
+            "printed on the learner's certificate."
+        ),
     )
 
 
@@ -114,3 +118,26 @@ class DueDateExtensionForm(forms.Form):
         cast(forms.TypedChoiceField, self.fields["module"]).choices = [
             (m.id, f"{m.position}. {m.title}") for m in modules
         ]
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """A new learner's password, and their full name when the invitation came without one."""
+
+    full_name = forms.CharField(
+        max_length=200,
+        label="Full name",
+        help_text="As it should be printed on your certificates.",
+    )
+
+    field_order = ["full_name", "new_password1", "new_password2"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        if user is not None and user.full_name.strip():
+            del self.fields["full_name"]
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError("Give your full name.")
+        return name

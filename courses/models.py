@@ -418,3 +418,62 @@ class CohortExportFilter(models.Model):
 
     def __str__(self) -> str:
         return f"Filter of export {self.export_id}"
+
+
+class CohortInvitationStatus(models.TextChoices):
+    """Where an invitation to a cohort stands: waiting for the person, accepted or declined."""
+
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class CohortInvitation(models.Model):
+    """A director's invitation of an e-mail address to a cohort.
+
+    Nobody joins a cohort without saying yes: the person accepts from the e-mail's link or from
+    their dashboard, and only then is their enrolment placed in the cohort. Until then the
+    cohort's directors see the address and the status, never the account behind it.
+    """
+
+    Status = CohortInvitationStatus
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)  # lower case, as the director typed it
+    # The account the address belongs to (None: several accounts share the address; the one
+    # that signs in with it answers).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cohort_invitations",
+    )
+    # The account was made for this invitation: choosing its password accepts it.
+    new_account = models.BooleanField(default=False)
+    # Random; the e-mail's link carries it signed (courses.cohorts.selectors.invitations).
+    token = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=8, choices=CohortInvitationStatus.choices, default=CohortInvitationStatus.INVITED
+    )
+    created_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Set by the worker once the mail server took the message.
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "email"], name="one_invitation_per_address"),
+            models.CheckConstraint(
+                condition=Q(status=CohortInvitationStatus.INVITED) | Q(responded_at__isnull=False),
+                name="answered_invitation_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.cohort}: {self.get_status_display()}"

@@ -46,6 +46,16 @@ urlpatterns = [
     ),
     path("exports/<str:token>/", views.cohort_export_download, name="cohort-export-download"),
     path(
+        "cohort-invitations/<int:invitation_id>/answer/",
+        views.cohort_invitation_respond,
+        name="cohort-invitation-respond",
+    ),
+    path(
+        "cohort-invitations/<str:token>/",
+        views.cohort_invitation_link,
+        name="cohort-invitation",
+    ),
+    path(
         "invitations/<uidb64>/<token>/",
         views.InvitationAcceptView.as_view(),
         name="invitation-accept",

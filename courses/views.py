@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates.selectors import learners as learner_selectors
 from certificates.selectors.learners import certificates_of
@@ -13,12 +13,14 @@ from courses.cohorts import charts
 from courses.cohorts.selectors import access as access_selectors
 from courses.cohorts.selectors import dashboard as dashboard_selectors
 from courses.cohorts.selectors import exports as exports_selectors
+from courses.cohorts.selectors import invitations as invitations_selectors
 from courses.cohorts.selectors import learners as learners_selectors
 from courses.cohorts.selectors import reminders as reminders_selectors
 from courses.cohorts.services import cohorts as cohort_services
 from courses.cohorts.services import due_dates as due_dates_services
 from courses.cohorts.services import exports as exports_services
 from courses.cohorts.services import extensions as extensions_services
+from courses.cohorts.services import invitations as invitations_services
 from courses.cohorts.services import reminders as reminders_services
 from courses.cohorts.services import rosters as rosters_services
 from courses.selectors import catalogue as catalogue_selectors
@@ -48,6 +50,7 @@ def dashboard(request):
             "catalogue": catalogue,
             "certificates": certificates_of(user=request.user)[:5],
             "roles": learning_selectors.roles_of(user=request.user),
+            "invitations": invitations_selectors.invitations_pending_for(user=request.user),
         },
     )
 
@@ -209,6 +212,9 @@ def cohort_dashboard(request, cohort_id):
             else None,
             "exports": [_export_context(e) for e in exports],
             "at_risk": progress.at_risk,
+            "invitations": list(invitations_selectors.cohort_invitations_open(cohort=cohort))
+            if cohort.viewer_is_director
+            else [],
         },
     )
 
@@ -328,24 +334,27 @@ def cohort_learners(request, cohort_id):
         except ApplicationError as error:
             show_service_error(add_form, error)
         else:
-            if row.action == "invite":
-                messages.success(
-                    request, f"{row.full_name} was added and invited by e-mail ({row.email})."
-                )
-            else:
-                messages.success(request, f"{row.full_name} was added to the cohort.")
+            messages.success(
+                request,
+                f"Invitation e-mailed to {row.email}: they join the cohort once they accept.",
+            )
             return redirect("cohort-learners", cohort_id=cohort.id)
     return render(
         request,
         "courses/cohort_learners.html",
-        {
-            "cohort": cohort,
-            "add_form": add_form,
-            "upload_form": forms.RosterUploadForm(),
-            "learner_count": cohort.enrolments.count(),
-        },
+        _learners_context(cohort, add_form, forms.RosterUploadForm()),
         status=_status(add_form),
     )
+
+
+def _learners_context(cohort, add_form, upload_form) -> dict:
+    return {
+        "cohort": cohort,
+        "add_form": add_form,
+        "upload_form": upload_form,
+        "learner_count": cohort.enrolments.count(),
+        "invitations": invitations_selectors.cohort_invitations_open(cohort=cohort),
+    }
 
 
 @login_required
@@ -353,12 +362,7 @@ def cohort_learners(request, cohort_id):
 def cohort_roster_preview(request, cohort_id):
     cohort = access_selectors.cohort_for_director(user=request.user, cohort_id=cohort_id)
     upload_form = forms.RosterUploadForm(request.POST, request.FILES)
-    context = {
-        "cohort": cohort,
-        "add_form": forms.LearnerAddForm(),
-        "upload_form": upload_form,
-        "learner_count": cohort.enrolments.count(),
-    }
+    context = _learners_context(cohort, forms.LearnerAddForm(), upload_form)
     if not upload_form.is_valid():
         return render(request, "courses/cohort_learners.html", context, status=400)
     data = upload_form.cleaned_data["roster"]
@@ -381,7 +385,7 @@ def _roster_preview_page(request, cohort, plan, text, status=200, imported=False
             "valid_only_form": forms.RosterConfirmForm(
                 initial={"roster_text": text, "valid_only": True}
             ),
-            "counts": {a: plan.count(a) for a in ("invite", "add", "skip")},
+            "counts": {a: plan.count(a) for a in ("invite", "skip")},
             "imported": imported,
         },
         status=status,
@@ -409,12 +413,18 @@ def cohort_roster_import(request, cohort_id):
         plan = rosters_services.cohort_roster_preview(actor=request.user, cohort=cohort, data=data)
         messages.error(request, error.message)
         return _roster_preview_page(request, cohort, plan, text, status=400)
-    added = plan.joining
+    invited = plan.joining
+    skipped = plan.count("skip")
     messages.success(
         request,
-        f"{added} learner{'s' if added != 1 else ''} added"
-        + (f", {plan.count('invite')} invited by e-mail" if plan.count("invite") else "")
-        + (f"; {plan.count('skip')} already in the cohort" if plan.count("skip") else "")
+        f"{invited} learner{'s' if invited != 1 else ''} invited by e-mail: they join the "
+        "cohort once they accept"
+        + (
+            f"; {skipped} left as {'it was' if skipped == 1 else 'they were'} "
+            "(in the cohort or invited already)"
+            if skipped
+            else ""
+        )
         + ".",
     )
     if plan.error_rows:
@@ -496,13 +506,109 @@ def cohort_export_download(request, token):
 
 
 class InvitationAcceptView(PasswordResetConfirmView):
-    """A new learner follows the invitation's link, chooses a password and is logged in."""
+    """A new learner follows the invitation's link, chooses a password (which accepts the
+    invitation: they join its cohort) and is logged in."""
 
     template_name = "courses/invitation_accept.html"
+    form_class = forms.InvitationPasswordForm
     post_reset_login = True
     success_url = reverse_lazy("dashboard")
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Your password is set. Welcome!")
+        joined = invitations_services.cohort_invitations_accept_new_account(
+            user=form.user, full_name=form.cleaned_data.get("full_name", "")
+        )
+        cohorts = ", ".join(i.cohort.name for i in joined)
+        messages.success(
+            self.request,
+            "Your password is set. Welcome!" + (f" You joined {cohorts}." if cohorts else ""),
+        )
         return response
+
+
+# --- invitations to cohorts: the invitee's answer ---------------------------------------------
+
+
+def _answer(request) -> bool:
+    answer = request.POST.get("answer", "")
+    if answer not in ("accept", "decline"):
+        raise ApplicationError("Choose Accept or Decline.")
+    return answer == "accept"
+
+
+def _answered_message(request, invitation) -> None:
+    cohort = invitation.cohort
+    if invitation.status == invitation.Status.ACCEPTED:
+        messages.success(
+            request,
+            f"You joined {cohort.name} ({cohort.course.title}). Its directors now "
+            "follow your progress in the course.",
+        )
+    else:
+        messages.success(
+            request,
+            f"You declined the invitation to {cohort.name}. Its directors see only that "
+            "the invitation was declined.",
+        )
+
+
+@login_required
+@require_POST
+def cohort_invitation_respond(request, invitation_id):
+    """The invitee accepts or declines from their dashboard."""
+    accept = _answer(request)
+    invitation = invitations_selectors.invitation_of_invitee(
+        user=request.user, invitation_id=invitation_id
+    )
+    if accept:
+        answered = invitations_services.cohort_invitation_accept(
+            user=request.user, invitation_id=invitation.pk
+        )
+    else:
+        answered = invitations_services.cohort_invitation_decline(
+            user=request.user, invitation_id=invitation.pk
+        )
+    _answered_message(request, answered)
+    return redirect("dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_invitation_link(request, token):
+    """The e-mail's link: the invitation, and Accept and Decline (a POST: a link scanner
+    opening the page answers nothing)."""
+    invitation = invitations_selectors.invitation_from_link(token=token)
+    signed_in_invitee = invitations_selectors.is_invitee(request.user, invitation)
+    if request.method == "POST":
+        accept = _answer(request)
+        if invitation.user is None and signed_in_invitee:
+            service = (
+                invitations_services.cohort_invitation_accept
+                if accept
+                else invitations_services.cohort_invitation_decline
+            )
+            answered = service(user=request.user, invitation_id=invitation.pk)
+        else:
+            answered = invitations_services.cohort_invitation_answer_by_link(
+                invitation=invitation, accept=accept
+            )
+        _answered_message(request, answered)
+        return redirect("cohort-invitation", token=token)
+    password_path = None
+    if (
+        invitation.new_account
+        and invitation.user is not None
+        and not invitation.user.has_usable_password()
+    ):
+        password_path = invitations_selectors.new_account_password_path(invitation.user)
+    return render(
+        request,
+        "courses/cohort_invitation.html",
+        {
+            "invitation": invitation,
+            "cohort": invitation.cohort,
+            "directors": ", ".join(d.get_full_name() for d in invitation.cohort.directors.all()),
+            "password_path": password_path,
+            "needs_sign_in": invitation.user is None and not signed_in_invitee,
+        },
+    )

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from courses.cohorts.selectors.exports import cohort_exports_stuck
 from courses.cohorts.services.exports import cohort_export_build
-from courses.cohorts.services.rosters import cohort_invitation_send
+from courses.cohorts.services.invitations import cohort_invitation_send
 
 from .base import lms_task
 from .config import STUCK_AFTER
@@ -22,9 +22,10 @@ def build_cohort_export(export_id: int) -> None:
 
 
 @lms_task(soft_time_limit=60, time_limit=90)
-def send_cohort_invitation(cohort_id: int, user_id: int) -> None:
-    # SMTP errors are OSErrors: retried with backoff by the shared defaults.
-    cohort_invitation_send(cohort_id=cohort_id, user_id=user_id)
+def send_cohort_invitation(invitation_id: int) -> None:
+    # SMTP errors are OSErrors: retried with backoff by the shared defaults; an invitation
+    # already sent or answered is not sent again.
+    cohort_invitation_send(invitation_id=invitation_id)
 
 
 @lms_task(soft_time_limit=50, time_limit=60, max_retries=0)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from courses.cohorts.services.exports import cohort_export_build
-from courses.models import Cohort, Enrolment
+from courses.models import Cohort, CohortInvitation, Enrolment
 from tests.api.helpers import assert_error, sent_tasks
 from tests.cohorts import add_learners, at, days_ago, set_progress
 from tests.conftest import api_client_for
@@ -307,7 +307,11 @@ def test_a_director_adds_a_learner_who_is_invited(
         "farid.haddad@hospital.example.org",
         [],
     )
-    assert sent_tasks(callbacks) == [(INVITE, (cohort.id, body["user_id"]))]
+    assert "user_id" not in body
+    invitation = CohortInvitation.objects.get(cohort=cohort)
+    assert invitation.email == "farid.haddad@hospital.example.org"
+    assert sent_tasks(callbacks) == [(INVITE, (invitation.id,))]
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
 
 
 @pytest.mark.parametrize(
@@ -350,18 +354,23 @@ def test_a_roster_is_previewed_then_imported(director, cohort, learner, unchange
     )
     assert preview.status_code == 200
     body = preview.json()
-    assert (body["valid"], body["imported"], body["invited"], body["added"]) == (
+    assert (body["valid"], body["imported"], body["invited"], body["skipped"]) == (
         True,
         False,
-        1,
-        1,
+        2,
+        0,
     )
-    assert [(r["line"], r["action"]) for r in body["rows"]] == [(2, "invite"), (3, "add")]
+    # The learner's account is not told apart from the new address.
+    assert [(r["line"], r["action"], r["note"]) for r in body["rows"]] == [
+        (2, "invite", body["rows"][0]["note"]),
+        (3, "invite", body["rows"][0]["note"]),
+    ]
 
     done = client.post(url, {"file": roster(*lines)}, format="multipart")
     assert done.status_code == 201
     assert done.json()["imported"] is True
-    assert Enrolment.objects.filter(cohort=cohort).count() == 2
+    assert CohortInvitation.objects.filter(cohort=cohort, status="invited").count() == 2
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
 
 
 def test_a_roster_with_duplicates_is_refused_line_by_line(director, cohort, unchanged):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import FilePayload, Page, expect
 
-from courses.models import Cohort, CohortExport, Enrolment, ModuleDueDate
+from courses.models import Cohort, CohortExport, CohortInvitation, Enrolment, ModuleDueDate
 from courses.services.enrolment import lesson_complete
 from quizzes.services.attempts import attempt_start, attempt_submit
 from quizzes.services.grading import attempt_grade
@@ -235,12 +235,16 @@ def test_a_director_creates_a_cohort_adds_learners_and_sets_due_dates(
     # One by one: a bad address is refused beside the field; a good one is invited.
     page.get_by_label("Email address").fill("noor@")
     page.get_by_label("Full name").fill("Noor Haddad")
-    page.get_by_role("button", name="Add the learner").click()
+    page.get_by_role("button", name="Invite the learner").click()
     expect(page.get_by_role("alert")).to_have_text("“noor@” is not a valid email address.")
     page.get_by_label("Email address").fill("noor.haddad@hospital.example.org")
-    page.get_by_role("button", name="Add the learner").click()
+    page.get_by_role("button", name="Invite the learner").click()
     expect(page.get_by_role("status")).to_contain_text(
-        "Noor Haddad was added and invited by e-mail (noor.haddad@hospital.example.org)."
+        "Invitation e-mailed to noor.haddad@hospital.example.org: they join the cohort once "
+        "they accept."
+    )
+    expect(page.locator("#invitations tbody tr")).to_have_text(
+        re.compile(r"Invited\s+noor\.haddad@hospital\.example\.org")
     )
 
     # A roster with mistakes: previewed line by line, nothing saved, no way to confirm.
@@ -266,11 +270,15 @@ def test_a_director_creates_a_cohort_adds_learners_and_sets_due_dates(
     table = page.locator("table.roster tbody tr")
     expect(table).to_have_count(5)
     expect(table.nth(2)).to_contain_text("Error: Duplicate of line 3.")
-    expect(table.nth(3)).to_contain_text("Already in this cohort.")
+    # Priya has an account: her line reads like any other, with no name from her account.
+    expect(table.nth(0)).to_contain_text("An invitation will be e-mailed")
+    expect(table.nth(0)).not_to_contain_text("Priya Menon")
+    expect(table.nth(3)).to_contain_text("Invited already: waiting for their answer.")
     expect(table.nth(4)).to_contain_text("Error: “wen.li@hospital” is not a valid email address.")
     expect(page.get_by_role("button", name=re.compile("^Confirm"))).to_have_count(0)
     page.screenshot(path=str(artifacts_dir / "director-roster-errors.png"), full_page=True)
-    assert Enrolment.objects.filter(cohort=cohort).count() == 1
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
+    assert CohortInvitation.objects.filter(cohort=cohort).count() == 1
 
     # The corrected file: previewed, then confirmed.
     page.get_by_role("link", name="Upload a corrected file").click()
@@ -290,13 +298,17 @@ def test_a_director_creates_a_cohort_adds_learners_and_sets_due_dates(
     )
     page.get_by_role("button", name="Preview the roster").click()
     expect(page.get_by_text("Nothing is saved yet.")).to_be_visible()
-    assert Enrolment.objects.filter(cohort=cohort).count() == 1
-    page.get_by_role("button", name="Confirm and add 2 learners").click()
+    assert CohortInvitation.objects.filter(cohort=cohort).count() == 1
+    page.get_by_role("button", name="Confirm and invite 2 learners").click()
     expect(page).to_have_url(f"{live_server.url}/cohorts/{cohort.id}/")
     expect(page.get_by_role("status")).to_contain_text(
-        "2 learners added, 1 invited by e-mail; 1 already in the cohort."
+        "2 learners invited by e-mail: they join the cohort once they accept; 1 left as it "
+        "was (in the cohort or invited already)."
     )
-    expect(page.get_by_role("list", name="Cohort at a glance")).to_contain_text("3 learners")
+    # Nobody has accepted yet: no learner on the dashboard, three addresses invited.
+    expect(page.get_by_role("list", name="Cohort at a glance")).to_contain_text("0 learners")
+    expect(page.locator("#invitations tbody tr")).to_have_count(3)
+    expect(page.get_by_text("Priya Menon")).to_have_count(0)
 
     # Due dates: not before the cohort starts.
     page.get_by_role("link", name="Set due dates").click()

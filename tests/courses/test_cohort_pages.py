@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.cohorts.services.exports import cohort_export_build
-from courses.models import Cohort, CohortExport, Enrolment, ModuleDueDate
+from courses.models import Cohort, CohortExport, CohortInvitation, Enrolment, ModuleDueDate
 from tests.cohorts import add_learners, at, days_ago, set_progress
 from tests.factories import UserFactory
 
@@ -214,13 +214,19 @@ def test_a_roster_is_previewed_and_nothing_is_written_until_confirmed(as_user, d
     )  # fmt: skip
     assert preview.status_code == 200
     assert "Nothing is saved yet." in preview.text
-    assert "Confirm and add 2 learners" in preview.text
+    assert "Confirm and invite 2 learners" in preview.text
     assert not Enrolment.objects.exists()
+    assert not CohortInvitation.objects.exists()
 
     text = preview.context["confirm_form"].initial["roster_text"]
     done = client.post(f"/cohorts/{cohort.id}/learners/import/", {"roster_text": text})
     assert done.status_code == 302
-    assert Enrolment.objects.filter(cohort=cohort).count() == 2
+    assert CohortInvitation.objects.filter(cohort=cohort, status="invited").count() == 2
+    # Nobody is in the cohort before they accept; the learners page lists the addresses.
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
+    learners_page = client.get(f"/cohorts/{cohort.id}/learners/")
+    assert "amara@hospital.example.org" in learners_page.text
+    assert "hiroshi@hospital.example.org" in learners_page.text
 
 
 def test_a_roster_with_errors_offers_no_confirmation(as_user, director, cohort):
@@ -244,7 +250,9 @@ def test_a_roster_with_a_wrong_header_is_refused_on_the_upload_form(as_user, dir
     assert "The first line must be the header “email,full_name”" in page.text
 
 
-def test_a_roster_that_went_stale_since_the_preview_is_shown_again(as_user, director, cohort):
+def test_a_roster_confirmed_after_its_person_joined_another_cohort_still_only_invites(
+    as_user, director, cohort
+):
     client = as_user(director)
     lines = ("email,full_name", "amara@hospital.example.org,Amara Nwosu")
     preview = client.post(
@@ -259,10 +267,13 @@ def test_a_roster_that_went_stale_since_the_preview_is_shown_again(as_user, dire
     amara = UserFactory(username="amara", email="amara@hospital.example.org")
     Enrolment.objects.create(user=amara, course=cohort.course, cohort=other)
 
-    page = client.post(f"/cohorts/{cohort.id}/learners/import/", {"roster_text": text})
-    assert page.status_code == 400
-    assert "Already in another cohort of this course: Night float 2026." in page.text
-    assert not Enrolment.objects.filter(cohort=cohort).exists()
+    page = client.post(f"/cohorts/{cohort.id}/learners/import/", {"roster_text": text}, follow=True)
+    assert page.status_code == 200
+    assert "1 learner invited by e-mail" in page.text
+    # The page says nothing of her other cohort, and she stays there until she accepts.
+    assert "Night float" not in page.text
+    assert Enrolment.objects.get(user=amara).cohort == other
+    assert CohortInvitation.objects.get(cohort=cohort).user == amara
 
 
 def test_due_dates_form(as_user, director, cohort):

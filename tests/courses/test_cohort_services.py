@@ -7,17 +7,25 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
 from courses.cohorts.services.cohorts import cohort_create
 from courses.cohorts.services.due_dates import cohort_due_dates_set
+from courses.cohorts.services.invitations import cohort_invitation_accept, cohort_invitation_send
 from courses.cohorts.services.rosters import (
-    cohort_invitation_send,
     cohort_learner_add,
     cohort_roster_import,
     cohort_roster_preview,
 )
-from courses.models import Cohort, Course, Enrolment, ModuleDueDate, ModuleProgress
+from courses.models import (
+    Cohort,
+    CohortInvitation,
+    Course,
+    Enrolment,
+    ModuleDueDate,
+    ModuleProgress,
+)
 from lms.errors import ApplicationError, Conflict, PermissionDenied
 from tests.api.helpers import sent_tasks
 from tests.factories import UserFactory, build_course, enrol
@@ -128,7 +136,7 @@ def test_a_cohort_cannot_follow_a_draft_course(director, unchanged):
 # --- adding learners one by one ----------------------------------------------------------------
 
 
-def test_an_unknown_address_gets_an_account_an_enrolment_and_an_invitation(
+def test_an_unknown_address_gets_an_account_and_an_invitation_but_no_cohort_yet(
     director, cohort, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -139,41 +147,51 @@ def test_an_unknown_address_gets_an_account_an_enrolment_and_an_invitation(
             full_name=" Noor  Haddad ",
         )
 
-    assert row.user_id is not None
-    user = User.objects.get(pk=row.user_id)
-    assert (user.username, user.email, user.full_name) == (
+    user = User.objects.get(email="noor.haddad@hospital.example.org")
+    assert (user.username, user.full_name) == ("noor.haddad@hospital.example.org", "Noor Haddad")
+    assert not user.has_usable_password()
+    # They join when they accept (choosing their password): nothing in the cohort until then.
+    assert not Enrolment.objects.filter(user=user).exists()
+    invitation = CohortInvitation.objects.get(cohort=cohort)
+    assert (invitation.email, invitation.user, invitation.new_account, invitation.status) == (
         "noor.haddad@hospital.example.org",
+        user,
+        True,
+        "invited",
+    )
+    assert invitation.invited_by == director
+    assert (row.action, row.email, row.full_name) == (
+        "invite",
         "noor.haddad@hospital.example.org",
         "Noor Haddad",
     )
-    assert not user.has_usable_password()
-    enrolment = Enrolment.objects.get(user=user)
-    assert (enrolment.course_id, enrolment.cohort_id) == (cohort.course_id, cohort.id)
-    assert enrolment.module_progress.count() == cohort.course.modules.count() == 2
-    assert row.action == "invite"
     # The invitation leaves through the reports queue once the transaction has committed.
-    assert sent_tasks(callbacks) == [(INVITE, (cohort.id, user.id))]
+    assert sent_tasks(callbacks) == [(INVITE, (invitation.id,))]
 
 
-def test_the_invitation_links_to_a_page_that_sets_the_password_and_logs_in(
+def test_the_invitation_links_to_a_page_that_sets_the_password_and_joins_the_cohort(
     director, cohort, client, settings
 ):
     settings.SITE_URL = "https://lms.example.org"
-    row = cohort_learner_add(
+    cohort_learner_add(
         actor=director, cohort=cohort, email="noor@hospital.example.org", full_name="Noor Haddad"
     )
-    assert row.user_id is not None
+    invitation = CohortInvitation.objects.get(cohort=cohort)
 
-    assert cohort_invitation_send(cohort_id=cohort.id, user_id=row.user_id) is True
+    assert cohort_invitation_send(invitation_id=invitation.id) is True
 
     (message,) = mail.outbox
+    assert isinstance(message, EmailMultiAlternatives)
     assert message.to == ["noor@hospital.example.org"]
     assert message.subject == f"You are invited to {cohort.course.title} with {cohort.name}"
     assert "Dear Noor Haddad," in message.body
-    assert "Dr. Samuel Okafor added you to PGY-1 residents 2026" in message.body
+    assert "Dr. Samuel Okafor invited you to join PGY-1 residents 2026" in message.body
     assert "username: noor@hospital.example.org" in message.body
     assert isinstance(message.body, str)
-    found = re.search(r"https://lms\.example\.org(/invitations/\S+/)", message.body)
+    (html, kind), *_ = message.alternatives
+    assert isinstance(html, str)
+    assert kind == "text/html" and "Choose my password and join" in html
+    found = re.search(r"https://lms\.example\.org(/invitations/\S+/)", str(message.body))
     assert found is not None
     link = found.group(1)
 
@@ -188,77 +206,92 @@ def test_the_invitation_links_to_a_page_that_sets_the_password_and_logs_in(
         follow=True,
     )
     assert done.redirect_chain[-1][0] == "/"
-    assert "Your password is set. Welcome!" in done.text
-    assert User.objects.get(pk=row.user_id).check_password("sbar-handover-2026")
+    assert "Your password is set. Welcome! You joined PGY-1 residents 2026." in done.text
+    user = User.objects.get(email="noor@hospital.example.org")
+    assert user.check_password("sbar-handover-2026")
+    assert Enrolment.objects.get(user=user).cohort == cohort
+    invitation.refresh_from_db()
+    assert invitation.status == "accepted"
     # Used once: the link is now dead, and no second invitation goes out.
     assert "no longer valid" in client.get(link, follow=True).text
-    assert cohort_invitation_send(cohort_id=cohort.id, user_id=row.user_id) is False
+    assert cohort_invitation_send(invitation_id=invitation.id) is False
     assert len(mail.outbox) == 1
 
 
-def test_an_existing_account_is_enrolled_and_gets_no_invitation(
+def test_an_existing_account_is_invited_not_enrolled_and_its_name_is_not_shown(
     director, cohort, learner, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         row = cohort_learner_add(actor=director, cohort=cohort, email="LEARNER@example.org")
 
-    assert (row.action, row.user_id, row.full_name) == ("add", learner.id, "Alex Rivera")
-    assert Enrolment.objects.get(user=learner).cohort == cohort
-    assert callbacks == []
+    assert (row.action, row.email, row.full_name) == ("invite", "learner@example.org", "")
+    assert not Enrolment.objects.filter(user=learner).exists()
+    invitation = CohortInvitation.objects.get(cohort=cohort)
+    assert (invitation.user, invitation.new_account) == (learner, False)
+    assert sent_tasks(callbacks) == [(INVITE, (invitation.id,))]
 
 
-def test_an_enrolled_learner_without_a_cohort_joins_it(director, cohort, learner):
+def test_an_enrolled_learner_without_a_cohort_joins_it_on_accepting(director, cohort, learner):
     enrolment = enrol(learner, cohort.course)
     progress_rows = list(enrolment.module_progress.values_list("id", flat=True))
 
     cohort_learner_add(actor=director, cohort=cohort, email="learner@example.org")
+    enrolment.refresh_from_db()
+    assert enrolment.cohort is None
+    cohort_invitation_accept(
+        user=learner, invitation_id=CohortInvitation.objects.get(cohort=cohort).id
+    )
 
     enrolment.refresh_from_db()
     assert enrolment.cohort == cohort
     assert list(enrolment.module_progress.values_list("id", flat=True)) == progress_rows
 
 
-def test_adding_someone_already_in_the_cohort_is_a_conflict(director, cohort, learner, unchanged):
+def test_adding_someone_invited_or_in_the_cohort_is_a_conflict(
+    director, cohort, learner, unchanged
+):
     cohort_learner_add(actor=director, cohort=cohort, email="learner@example.org")
     error = unchanged(
         lambda: cohort_learner_add(actor=director, cohort=cohort, email="learner@example.org"),
         Conflict,
     )
     assert (error.code, error.message) == (
+        "already_invited",
+        "learner@example.org has been invited already and has not answered yet.",
+    )
+    cohort_invitation_accept(
+        user=learner, invitation_id=CohortInvitation.objects.get(cohort=cohort).id
+    )
+    error = unchanged(
+        lambda: cohort_learner_add(actor=director, cohort=cohort, email="learner@example.org"),
+        Conflict,
+    )
+    assert (error.code, error.message) == (
         "already_in_cohort",
-        "Alex Rivera is already in this cohort.",
+        "learner@example.org is already in this cohort.",
     )
 
 
 @pytest.mark.parametrize(
-    ("email", "full_name", "field", "message"),
+    ("email", "field", "message"),
     [
-        (
-            "not-an-address",
-            "Noor Haddad",
-            "email",
-            "“not-an-address” is not a valid email address.",
-        ),
-        ("", "Noor Haddad", "email", "The email address is missing."),
-        (
-            "noor@hospital.example.org",
-            "",
-            "full_name",
-            "A full name is needed to create an account.",
-        ),
+        ("not-an-address", "email", "“not-an-address” is not a valid email address."),
+        ("", "email", "The email address is missing."),
     ],
 )
-def test_bad_learner_details_are_refused(
-    director, cohort, unchanged, email, full_name, field, message
-):
+def test_bad_learner_details_are_refused(director, cohort, unchanged, email, field, message):
     error = unchanged(
-        lambda: cohort_learner_add(actor=director, cohort=cohort, email=email, full_name=full_name),
+        lambda: cohort_learner_add(
+            actor=director, cohort=cohort, email=email, full_name="Noor Haddad"
+        ),
         ApplicationError,
     )
     assert error.details == {field: [message]}
 
 
-def test_a_learner_in_another_cohort_of_the_course_is_refused(director, cohort, learner, unchanged):
+def test_a_learner_in_another_cohort_of_the_course_is_invited_and_stays_until_they_accept(
+    director, cohort, learner
+):
     other = Cohort.objects.create(
         course=cohort.course,
         name="PGY-2 residents 2026",
@@ -269,13 +302,15 @@ def test_a_learner_in_another_cohort_of_the_course_is_refused(director, cohort, 
     enrolment.cohort = other
     enrolment.save(update_fields=["cohort"])
 
-    error = unchanged(
-        lambda: cohort_learner_add(actor=director, cohort=cohort, email="learner@example.org"),
-        ApplicationError,
+    row = cohort_learner_add(actor=director, cohort=cohort, email="learner@example.org")
+
+    assert (row.action, row.messages, row.note) == (
+        "invite",
+        [],
+        "An invitation will be e-mailed; they join the cohort once they accept.",
     )
-    assert error.details == {
-        "email": ["Already in another cohort of this course: PGY-2 residents 2026."]
-    }
+    enrolment.refresh_from_db()
+    assert enrolment.cohort == other
 
 
 @pytest.mark.parametrize("persona", ["instructor", "other_director", "learner"])
@@ -313,7 +348,7 @@ def test_the_preview_says_what_each_line_would_do_and_writes_nothing(
 
     assert [(r.line, r.email, r.action, r.messages) for r in plan.rows] == [
         (2, "amara.nwosu@hospital.example.org", "invite", []),
-        (3, "learner@example.org", "add", []),
+        (3, "learner@example.org", "invite", []),
         (4, "other@example.org", "skip", []),
         (5, "amara.nwosu@hospital.example.org", "", ["Duplicate of line 2."]),
         (
@@ -322,18 +357,15 @@ def test_the_preview_says_what_each_line_would_do_and_writes_nothing(
             "",
             ["“hiroshi.tanaka@hospital” is not a valid email address."],
         ),
-        (
-            8,
-            "chloe.dubois@hospital.example.org",
-            "",
-            ["A full name is needed to create an account."],
-        ),
+        # No name: they give it when they accept, whether or not the address has an account.
+        (8, "chloe.dubois@hospital.example.org", "invite", []),
     ]
     assert not plan.is_valid
-    assert [r.note for r in plan.rows[:3]] == [
-        "New account: an invitation will be e-mailed.",
-        "Existing account: will be enrolled in the course.",
-        "Already in this cohort.",
+    # An address with an account reads exactly as one without: no name, no "existing".
+    assert [(r.note, r.full_name) for r in plan.rows[:3]] == [
+        ("An invitation will be e-mailed; they join the cohort once they accept.", "Amara Nwosu"),
+        ("An invitation will be e-mailed; they join the cohort once they accept.", ""),
+        ("Already in this cohort.", "Jordan Lee"),
     ]
 
 
@@ -348,7 +380,7 @@ def test_a_roster_with_a_bad_line_adds_nobody(director, cohort, unchanged):
         lambda: cohort_roster_import(actor=director, cohort=cohort, data=roster), ApplicationError
     )
     assert error.code == "roster_invalid"
-    assert error.message == "1 line of the roster needs correcting; nobody was added."
+    assert error.message == "1 line of the roster needs correcting; nobody was invited."
     assert error.details == {
         "rows": [
             {
@@ -360,7 +392,7 @@ def test_a_roster_with_a_bad_line_adds_nobody(director, cohort, unchanged):
     }
 
 
-def test_a_valid_roster_adds_everyone_at_once(
+def test_a_valid_roster_invites_everyone_at_once(
     director, cohort, learner, django_capture_on_commit_callbacks
 ):
     roster = (
@@ -374,18 +406,21 @@ def test_a_valid_roster_adds_everyone_at_once(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         plan = cohort_roster_import(actor=director, cohort=cohort, data=roster)
 
-    assert (plan.count("invite"), plan.count("add"), plan.count("skip")) == (2, 1, 0)
-    in_cohort = Enrolment.objects.filter(cohort=cohort).order_by("user__email")
-    assert [(e.user.email, e.user.full_name) for e in in_cohort] == [
+    assert (plan.count("invite"), plan.count("skip")) == (3, 0)
+    new_accounts = User.objects.filter(email__endswith="@hospital.example.org").order_by("email")
+    assert [(u.email, u.full_name) for u in new_accounts] == [
         ("amara.nwosu@hospital.example.org", "Amara Nwosu"),
-        ("learner@example.org", "Alex Rivera"),
         ("zoe@hospital.example.org", "Ångström-Nuñez, Zoë"),
     ]
-    assert ModuleProgress.objects.filter(enrolment__cohort=cohort).count() == 3 * 2
-    invited = {args[1] for _, args in sent_tasks(callbacks)}
-    assert invited == set(
-        User.objects.filter(email__startswith=("amara")).values_list("id", flat=True)
-    ) | set(User.objects.filter(email__startswith="zoe").values_list("id", flat=True))
+    # Nobody is in the cohort until they accept.
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
+    invitations = CohortInvitation.objects.filter(cohort=cohort).order_by("email")
+    assert [(i.email, i.user_id, i.new_account) for i in invitations] == [
+        ("amara.nwosu@hospital.example.org", new_accounts[0].id, True),
+        ("learner@example.org", learner.id, False),
+        ("zoe@hospital.example.org", new_accounts[1].id, True),
+    ]
+    assert sorted(args for _, args in sent_tasks(callbacks)) == sorted((i.id,) for i in invitations)
 
 
 def test_importing_the_same_roster_again_skips_those_already_in(director, cohort):
@@ -394,8 +429,11 @@ def test_importing_the_same_roster_again_skips_those_already_in(director, cohort
 
     plan = cohort_roster_import(actor=director, cohort=cohort, data=roster)
 
-    assert [r.action for r in plan.rows] == ["skip"]
+    assert [(r.action, r.note) for r in plan.rows] == [
+        ("skip", "Invited already: waiting for their answer.")
+    ]
     assert User.objects.filter(email="amara.nwosu@hospital.example.org").count() == 1
+    assert CohortInvitation.objects.filter(cohort=cohort).count() == 1
 
 
 def test_a_new_account_whose_address_is_taken_as_a_username_gets_another(director, cohort):

@@ -19,6 +19,7 @@ from courses.cohorts.services.reminders import learner_reminder_deliver, learner
 from courses.cohorts.services.rosters import cohort_roster_import
 from courses.models import (
     CohortExportFilter,
+    CohortInvitation,
     DueDateExtension,
     Enrolment,
     LearnerReminder,
@@ -370,7 +371,7 @@ BAD_ROSTER = (
     "not-an-address,Benjamin Cohen",
     "chloe@hospital.example.org,Chloé Dubois",
     "amara@hospital.example.org,Amara Nwosu",
-    "daniel@hospital.example.org,",
+    "daniel@hospital.example.org,Daniel Kim,PGY-1",
 )
 
 
@@ -378,7 +379,7 @@ def _roster(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_importing_the_valid_rows_adds_them_and_says_which_lines_were_left_out(
+def test_importing_the_valid_rows_invites_them_and_says_which_lines_were_left_out(
     director, cohort, sends, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -387,13 +388,16 @@ def test_importing_the_valid_rows_adds_them_and_says_which_lines_were_left_out(
         )
 
     assert sorted(
-        Enrolment.objects.filter(cohort=cohort).values_list("user__email", flat=True)
+        CohortInvitation.objects.filter(cohort=cohort, status="invited").values_list(
+            "email", flat=True
+        )
     ) == ["amara@hospital.example.org", "chloe@hospital.example.org"]
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
     assert plan.joining == 2
     assert [(r.line, r.messages) for r in plan.error_rows] == [
         (3, ["“not-an-address” is not a valid email address."]),
         (5, ["Duplicate of line 2."]),
-        (6, ["A full name is needed to create an account."]),
+        (6, ["This line has 3 fields; the header has 2."]),
     ]
     assert sends[SEND_COHORT_INVITATION].call_count == 2
 
@@ -435,12 +439,12 @@ def test_the_preview_offers_to_import_the_valid_rows_and_the_result_lists_the_ot
     )
 
     assert result.status_code == 200
-    assert "2 learners added, 2 invited by e-mail." in result.text
+    assert "2 learners invited by e-mail: they join the cohort once they accept." in result.text
     assert "3 lines of the roster were not imported:" in result.text
     assert "Line 3 (not-an-address): “not-an-address” is not a valid email address." in result.text
     assert "Line 5 (amara@hospital.example.org): Duplicate of line 2." in result.text
-    assert "Line 6 (daniel@hospital.example.org): A full name is needed" in result.text
-    assert Enrolment.objects.filter(cohort=cohort).count() == 2
+    assert "Line 6 (daniel@hospital.example.org): This line has 3 fields" in result.text
+    assert CohortInvitation.objects.filter(cohort=cohort).count() == 2
 
 
 def test_the_api_imports_the_valid_rows_with_valid_only(director, cohort, sends):
@@ -459,9 +463,9 @@ def test_the_api_imports_the_valid_rows_with_valid_only(director, cohort, sends)
     assert [(r["line"], r["errors"]) for r in body["not_imported"]] == [
         (3, ["“not-an-address” is not a valid email address."]),
         (5, ["Duplicate of line 2."]),
-        (6, ["A full name is needed to create an account."]),
+        (6, ["This line has 3 fields; the header has 2."]),
     ]
-    assert Enrolment.objects.filter(cohort=cohort).count() == 2
+    assert CohortInvitation.objects.filter(cohort=cohort).count() == 2
 
 
 # --- exports with the dashboard's filter ----------------------------------------------------

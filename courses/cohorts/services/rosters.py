@@ -1,30 +1,30 @@
-"""Rosters: learners added one by one or from a CSV file (previewed first); invitations."""
+"""Rosters: learners invited one by one or from a CSV file (previewed first).
+
+Every valid address is invited, whether or not it has an account: the preview, the pages and
+the API answer alike for both, so a roster tells a director nothing about who has an account,
+their name or their other cohorts. The person joins when they accept
+(courses.cohorts.services.invitations).
+"""
 
 import csv
 import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 
 from accounts.models import User as UserModel
 from courses.cohorts.selectors.access import require_director, require_open_course
+from courses.cohorts.services.invitations import invitation_secret
 from courses.models import (
     Cohort,
+    CohortInvitation,
     Enrolment,
-    Module,
-    ModuleProgress,
 )
 from lms.errors import ApplicationError, Conflict
 from tasks.enqueue import SEND_COHORT_INVITATION, enqueue
@@ -51,10 +51,13 @@ class RosterRow:
     line: int
     email: str
     full_name: str
-    action: str = ""  # "invite" (new account), "add" (existing account) or "skip"
+    action: str = ""  # "invite" or "skip" (in the cohort or invited already); "" on error
     note: str = ""
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # Internal, never shown to the director: the account the address belongs to (None: no
+    # account, or several), and whether the import makes one.
     user_id: int | None = None
+    new_account: bool = False
 
     def error(self, field_name: str, message: str) -> None:
         self.errors.setdefault(field_name, []).append(message)
@@ -81,8 +84,8 @@ class RosterPlan:
 
     @property
     def joining(self) -> int:
-        """Lines that add a learner: new accounts invited and existing accounts enrolled."""
-        return self.count("invite") + self.count("add")
+        """Lines that invite someone to the cohort."""
+        return self.count("invite")
 
     def error_details(self) -> dict[str, list[dict[str, object]]]:
         return {
@@ -190,30 +193,38 @@ def _accounts_by_email(emails: list[str]) -> dict[str, list[UserModel]]:
     return users
 
 
-def _row_new_account(row: RosterRow) -> None:
-    """Decide a row whose address has no account: invite them, given a name."""
-    if not row.full_name:
-        row.error("full_name", "A full name is needed to create an account.")
-    else:
-        row.action, row.note = "invite", "New account: an invitation will be e-mailed."
+INVITE_NOTE = "An invitation will be e-mailed; they join the cohort once they accept."
 
 
-def _row_existing_account(
-    row: RosterRow, cohort: Cohort, user: UserModel, enrolment: Enrolment | None
+def _row_decide(
+    row: RosterRow,
+    cohort: Cohort,
+    accounts: list[UserModel],
+    enrolment: Enrolment | None,
+    invitation: CohortInvitation | None,
 ) -> None:
-    """Decide a row whose address is an account's, from that account's enrolment."""
-    row.user_id = user.pk
-    row.full_name = user.get_full_name()
-    if not user.is_active:
-        row.error("email", "This account is deactivated.")
-    elif enrolment is None:
-        row.action, row.note = "add", "Existing account: will be enrolled in the course."
-    elif enrolment.cohort_id == cohort.id:
+    """Decide a valid row: invite the address, or skip it when it is in the cohort already or
+    invited and not answered yet (both of which the cohort's directors know already).
+
+    An address with an account, with none or with several, deactivated or in another cohort,
+    is invited alike: what the director sees never depends on the account behind it.
+    """
+    if enrolment is not None and enrolment.cohort_id == cohort.id:
         row.action, row.note = "skip", "Already in this cohort."
-    elif enrolment.cohort_id is not None:
-        row.error("email", f"Already in another cohort of this course: {enrolment.cohort}.")
-    else:
-        row.action, row.note = "add", "Already enrolled in the course: joins the cohort."
+        return
+    if invitation is not None and invitation.status == CohortInvitation.Status.INVITED:
+        row.action, row.note = "skip", "Invited already: waiting for their answer."
+        return
+    row.action, row.note = "invite", INVITE_NOTE
+    if len(accounts) == 1:
+        row.user_id = accounts[0].pk
+    # No account yet, or one an earlier invitation made that was never used: the e-mail
+    # asks them to choose a password, which accepts.
+    row.new_account = not accounts or (
+        len(accounts) == 1
+        and accounts[0].last_login is None
+        and not accounts[0].has_usable_password()
+    )
 
 
 def _roster_plan(cohort: Cohort, rows: list[RosterRow]) -> RosterPlan:
@@ -225,18 +236,17 @@ def _roster_plan(cohort: Cohort, rows: list[RosterRow]) -> RosterPlan:
         for e in Enrolment.objects.filter(
             course_id=cohort.course_id,
             user_id__in=[u.pk for matches in users.values() for u in matches],
-        ).select_related("cohort")
+        )
+    }
+    invitations = {
+        i.email: i for i in CohortInvitation.objects.filter(cohort=cohort, email__in=first_line)
     }
     for row in rows:
         if row.errors:
             continue
         matches = users.get(row.email, [])
-        if len(matches) > 1:
-            row.error("email", "Several accounts use this address; ask an administrator.")
-        elif not matches:
-            _row_new_account(row)
-        else:
-            _row_existing_account(row, cohort, matches[0], enrolments.get(matches[0].pk))
+        enrolment = enrolments.get(matches[0].pk) if len(matches) == 1 else None
+        _row_decide(row, cohort, matches, enrolment, invitations.get(row.email))
     return RosterPlan(rows=rows)
 
 
@@ -265,59 +275,77 @@ def _free_usernames(emails: list[str]) -> list[str]:
     return names
 
 
-def _roster_apply(cohort: Cohort, plan: RosterPlan) -> None:
-    """Write a valid plan: accounts, enrolments and their progress rows, in bulk."""
+def _roster_apply(cohort: Cohort, plan: RosterPlan, actor: UserModel) -> None:
+    """Write a valid plan: accounts for unknown addresses and an invitation per line, in bulk.
+
+    Nobody joins the cohort here: each invitation waits for its person's answer.
+    """
     User = get_user_model()
     invite = [r for r in plan.rows if r.action == "invite" and not r.errors]
-    usernames = _free_usernames([r.email for r in invite])
+    new = [r for r in invite if r.new_account and r.user_id is None]
+    usernames = _free_usernames([r.email for r in new])
     created = User.objects.bulk_create(
         [
-            # No password until they accept the invitation and choose one.
+            # No password until they accept the invitation and choose one; a name left out
+            # of the roster is asked for then.
             User(username=u, email=r.email, full_name=r.full_name, password=make_password(None))
-            for r, u in zip(invite, usernames, strict=True)
+            for r, u in zip(new, usernames, strict=True)
         ]
     )
-    for row, user in zip(invite, created, strict=True):
+    for row, user in zip(new, created, strict=True):
         row.user_id = user.pk
 
-    # Every such row has its account by now: the `is not None` only narrows the type.
-    joining = [
-        r.user_id
-        for r in plan.rows
-        if r.action in ("invite", "add") and not r.errors and r.user_id is not None
-    ]
-    enrolled = dict(
-        Enrolment.objects.select_for_update()
-        .filter(course_id=cohort.course_id, user_id__in=joining)
-        .values_list("user_id", "id")
-    )
-    moved = Enrolment.objects.filter(pk__in=list(enrolled.values()), cohort__isnull=True).update(
-        cohort=cohort
-    )
-    try:
-        new = Enrolment.objects.bulk_create(
-            [
-                Enrolment(user_id=uid, course_id=cohort.course_id, cohort=cohort)
-                for uid in joining
-                if uid not in enrolled
-            ]
+    now = timezone.now()
+    answered = {
+        i.email: i
+        for i in CohortInvitation.objects.select_for_update().filter(
+            cohort=cohort, email__in=[r.email for r in invite]
         )
-    except IntegrityError:
-        new = None
-    if new is None or moved != len(enrolled):
+    }
+    if any(i.status == CohortInvitation.Status.INVITED for i in answered.values()):
         raise Conflict(
-            "Someone's enrolment changed while the roster was being added; preview it again.",
+            "Someone on the roster was invited while it was being added; preview it again.",
             code="roster_changed",
         )
-    module_ids = list(
-        Module.objects.filter(course_id=cohort.course_id).values_list("id", flat=True)
+    fresh, again = [], []
+    for row in invite:
+        invitation = answered.get(row.email)
+        if invitation is None:
+            invitation = CohortInvitation(cohort=cohort, email=row.email)
+            fresh.append(invitation)
+        else:
+            again.append(invitation)  # declined before, or accepted and since moved away
+        invitation.user_id = row.user_id
+        invitation.new_account = row.new_account
+        invitation.token = invitation_secret()
+        invitation.status = CohortInvitation.Status.INVITED
+        invitation.created_at = now
+        invitation.responded_at = None
+        invitation.sent_at = None
+        invitation.invited_by = actor
+    try:
+        with transaction.atomic():
+            CohortInvitation.objects.bulk_create(fresh)
+    except IntegrityError:
+        raise Conflict(
+            "Someone on the roster was invited while it was being added; preview it again.",
+            code="roster_changed",
+        ) from None
+    CohortInvitation.objects.bulk_update(
+        again,
+        [
+            "user",
+            "new_account",
+            "token",
+            "status",
+            "created_at",
+            "responded_at",
+            "sent_at",
+            "invited_by",
+        ],
     )
-    ModuleProgress.objects.bulk_create(
-        [ModuleProgress(enrolment=e, module_id=m) for e in new for m in module_ids]
-    )
-    invited = [r.user_id for r in invite if r.user_id is not None]  # all of them, as above
-    for user_id in invited:
-        enqueue(SEND_COHORT_INVITATION, cohort.id, user_id)
+    for invitation in fresh + again:
+        enqueue(SEND_COHORT_INVITATION, invitation.pk)
 
 
 def cohort_roster_preview(*, actor: UserModel, cohort: Cohort, data: bytes) -> RosterPlan:
@@ -331,7 +359,7 @@ def cohort_roster_preview(*, actor: UserModel, cohort: Cohort, data: bytes) -> R
 def cohort_roster_import(
     *, actor: UserModel, cohort: Cohort, data: bytes, valid_only: bool = False
 ) -> RosterPlan:
-    """Add every learner of a roster, or none: one bad row refuses the whole file.
+    """Invite every learner of a roster, or none: one bad row refuses the whole file.
 
     With `valid_only` the valid lines are added and the others are not; the plan that comes
     back lists them (`error_rows`), each with why, so none goes unmentioned. A roster with no
@@ -344,21 +372,21 @@ def cohort_roster_import(
     if valid_only and not plan.is_valid:
         if not plan.joining:
             raise ApplicationError(
-                "No line of the roster adds a learner: nobody was added.",
+                "No line of the roster invites a learner: nobody was invited.",
                 code="roster_invalid",
                 details=plan.error_details(),
             )
-        _roster_apply(cohort, plan)
+        _roster_apply(cohort, plan, actor)
         return plan
     if not plan.is_valid:
         bad = len(plan.error_rows)
         raise ApplicationError(
             f"{bad} line{'s' if bad != 1 else ''} of the roster need{'s' if bad == 1 else ''} "
-            "correcting; nobody was added.",
+            "correcting; nobody was invited.",
             code="roster_invalid",
             details=plan.error_details(),
         )
-    _roster_apply(cohort, plan)
+    _roster_apply(cohort, plan, actor)
     return plan
 
 
@@ -366,48 +394,19 @@ def cohort_roster_import(
 def cohort_learner_add(
     *, actor: UserModel, cohort: Cohort, email: str, full_name: str = ""
 ) -> RosterRow:
-    """Add one learner by e-mail address; an unknown address gets an account and an invitation."""
+    """Invite one learner by e-mail address; an unknown address also gets an account."""
     require_director(actor, cohort)
     require_open_course(cohort)
     row = RosterRow(line=1, email=(email or "").strip().lower(), full_name=_clean_name(full_name))
     plan = _roster_plan(cohort, [row])
     if row.errors:
         raise ApplicationError(row.messages[0], code="invalid", details=row.errors)
+    if row.action == "skip" and row.note == "Already in this cohort.":
+        raise Conflict(f"{row.email} is already in this cohort.", code="already_in_cohort")
     if row.action == "skip":
-        raise Conflict(f"{row.full_name} is already in this cohort.", code="already_in_cohort")
-    _roster_apply(cohort, plan)
+        raise Conflict(
+            f"{row.email} has been invited already and has not answered yet.",
+            code="already_invited",
+        )
+    _roster_apply(cohort, plan, actor)
     return row
-
-
-def cohort_invitation_send(*, cohort_id: int, user_id: int) -> bool:
-    """E-mail a new learner the link that sets their password. Skipped once they have one."""
-    User = get_user_model()
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    cohort = Cohort.objects.select_related("course").filter(pk=cohort_id).first()
-    if user is None or cohort is None or not user.email or user.has_usable_password():
-        return False
-    if not Enrolment.objects.filter(user=user, cohort=cohort).exists():
-        return False
-    link = settings.SITE_URL + reverse(
-        "invitation-accept",
-        args=[
-            urlsafe_base64_encode(force_bytes(user.pk)),
-            default_token_generator.make_token(user),
-        ],
-    )
-    context = {
-        "name": user.get_full_name(),
-        "cohort": cohort,
-        "course": cohort.course,
-        "directors": ", ".join(d.get_full_name() for d in cohort.directors.all()),
-        "link": link,
-        "username": user.username,
-        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-    }
-    send_mail(
-        subject=f"You are invited to {cohort.course.title} with {cohort.name}",
-        message=render_to_string("courses/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
-    return True

@@ -55,6 +55,22 @@ api_v1 = [
         name="cohort-roster-import",
     ),
     path(
+        "cohorts/<int:cohort_id>/invitations/",
+        course_apis.CohortInvitationsApi.as_view(),
+        name="cohort-invitations",
+    ),
+    path("cohort-invitations/", course_apis.MyInvitationsApi.as_view(), name="my-invitations"),
+    path(
+        "cohort-invitations/<int:invitation_id>/accept/",
+        course_apis.MyInvitationAcceptApi.as_view(),
+        name="my-invitation-accept",
+    ),
+    path(
+        "cohort-invitations/<int:invitation_id>/decline/",
+        course_apis.MyInvitationDeclineApi.as_view(),
+        name="my-invitation-decline",
+    ),
+    path(
         "cohorts/<int:cohort_id>/learners/<int:user_id>/attempts/",
         course_apis.CohortLearnerAttemptsApi.as_view(),
         name="cohort-learner-attempts",

@@ -125,6 +125,7 @@ class CreditClaimsApi(ListAPIView):
     """The caller's completed courses with credit: claimed, or waiting for a claim."""
 
     conflict = "The course is not completed (`not_completed`) or claimed (`already_claimed`)."
+    not_found = "No such course (`not_found`)."
 
     serializer_class = CreditClaimOutput
 

@@ -1,6 +1,7 @@
 """The OpenAPI schema documents, for every operation, the error shape of each status it answers
 with: the statuses follow from the view (its methods, permissions, path and throttles), and a
-view that can refuse for the state of things names that conflict (`conflict`, a 409)."""
+view that can refuse for the state of things names that conflict (`conflict`, a 409), and one
+whose body names a row it looks up says so (`not_found`, a 404)."""
 
 from typing import Any
 
@@ -52,8 +53,13 @@ class AutoSchema(SpectacularAutoSchema):
             statuses.append(
                 (403, "Not signed in (`not_authenticated`) or not allowed (`permission_denied`).")
             )
+        not_found: str = getattr(view, "not_found", "")
         if "{" in self.path:
             statuses.append((404, "No such item, or none the caller may see (`not_found`)."))
+        elif method == "GET" and getattr(view, "paginator", None) and self._is_list_view():
+            statuses.append((404, "No such page: past the last, or not a number (`not_found`)."))
+        elif method in BODY_METHODS and not_found:
+            statuses.append((404, not_found))
         conflict = getattr(view, "conflict", "")
         if conflict and method in BODY_METHODS:
             statuses.append((409, conflict))

@@ -1,0 +1,641 @@
+"""The authorization matrix: every route of the URLconf, as each of eight personas.
+
+A fixture world (`build_world`) gives every URL parameter a real row; `ROUTES` says, for each
+route name, how its parameters are filled and what each persona gets for GET, POST and PUT
+(with an empty body). A route missing from `ROUTES` fails `test_every_route_has_an_entry`, and
+nothing may answer 500.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+from certificates.models import Certificate, CertificateBatch
+from certificates.services.batches import certificate_batch_create
+from certificates.services.credit import credit_claim_create
+from certificates.services.issue import certificate_issue
+from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
+from courses.cohorts.selectors.exports import cohort_export_download_token
+from courses.models import Cohort, CohortExport, Course, Lesson
+from quizzes.models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride, QuizSlot
+from quizzes.services.attempts import attempt_save_response, attempt_start, attempt_submit
+from quizzes.services.grading import attempt_grade
+from tests.api.helpers import complete_course
+from tests.factories import UserFactory, build_course, enrol
+from tests.quizzes.builders import essay
+
+PERSONAS = (
+    "anonymous",
+    "learner",  # enrolled in the course, in the cohort; owns the attempts and the certificate
+    "other_learner",  # enrolled in another course, in another cohort
+    "instructor",  # teaches the course
+    "other_instructor",  # teaches the other course
+    "director",  # directs the cohort (a program director)
+    "other_director",  # directs the other cohort (a program director)
+    "staff",
+)
+
+
+# --- the world ---------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    course: Course
+    lesson: Lesson
+    quiz: Quiz
+    slot: QuizSlot
+    essay_question: Question
+    graded_attempt: Attempt  # module 1's quiz, submitted: its essay waits for the instructor
+    open_attempt: Attempt  # module 2's quiz, in progress
+    open_question: Question
+    cohort: Cohort
+    certificate: Certificate
+    export: CohortExport
+    export_token: str
+    batch: CertificateBatch
+    override: QuizOverride
+    invitation_uid: str
+    invitation_token: str
+
+
+def build_world() -> World:
+    people = {
+        name: UserFactory(
+            username=f"mx-{name}", full_name=f"Matrix {name.replace('_', ' ').title()}"
+        )
+        for name in PERSONAS[1:]
+    }
+    people["staff"].is_staff = True
+    people["staff"].save(update_fields=["is_staff"])
+    directors = Group.objects.get(name=PROGRAM_DIRECTORS_GROUP)
+    directors.user_set.add(people["director"], people["other_director"])
+
+    course = build_course(modules=2, questions=2, title="Matrix course", slug="matrix-course")
+    course.instructors.add(people["instructor"])
+    other_course = build_course(modules=1, questions=1, title="Other course", slug="other-course")
+    other_course.instructors.add(people["other_instructor"])
+    cohort = Cohort.objects.create(
+        course=course, name="Matrix cohort", start_date=date(2026, 1, 5), end_date=date(2026, 12, 1)
+    )
+    cohort.directors.add(people["director"])
+    other_cohort = Cohort.objects.create(
+        course=other_course,
+        name="Other cohort",
+        start_date=date(2026, 1, 5),
+        end_date=date(2026, 12, 1),
+    )
+    other_cohort.directors.add(people["other_director"])
+
+    learner = people["learner"]
+    for user, in_course, in_cohort in (
+        (learner, course, cohort),
+        (people["other_learner"], other_course, other_cohort),
+    ):
+        enrolment = enrol(user, in_course)
+        enrolment.cohort = in_cohort
+        enrolment.save(update_fields=["cohort"])
+
+    quiz = course.modules.get(position=1).quizzes.get()
+    essay_question = essay(quiz, people["instructor"])
+    graded, _ = attempt_start(user=learner, quiz=quiz)
+    for item in AttemptQuestion.objects.filter(attempt=graded).select_related("question"):
+        if item.question.type == Question.Type.ESSAY:
+            response: dict[str, Any] = {"text": "I would ask what happened."}
+        else:
+            response = {"choice_ids": [item.question.choices.order_by("position")[0].id]}
+        attempt_save_response(
+            user=learner, attempt_id=graded.id, question_id=item.question_id, response=response
+        )
+    attempt_submit(user=learner, attempt_id=graded.id)
+    attempt_grade(attempt_id=graded.id)
+    graded.refresh_from_db()
+    assert graded.state == Attempt.State.NEEDS_REVIEW, graded.state
+
+    open_quiz = course.modules.get(position=2).quizzes.get()
+    open_attempt, _ = attempt_start(user=learner, quiz=open_quiz)
+    open_item = open_attempt.questions.select_related("question").order_by("position")[0]
+
+    done_course = build_course(modules=1, questions=1, title="Done course", slug="done-course")
+    done = complete_course(learner, done_course)
+    credit_claim_create(user=learner, course=done_course, credits="2.00", attested=True)
+    certificate = certificate_issue(enrolment_id=done.id)
+    assert certificate is not None
+
+    export = CohortExport.objects.create(
+        cohort=cohort,
+        requested_by=people["director"],
+        kind=CohortExport.Kind.MATRIX,
+        format=CohortExport.Format.CSV,
+    )
+    export.file.save("matrix.csv", ContentFile(b"name\r\nMatrix Learner\r\n"), save=False)
+    export.status = CohortExport.Status.READY
+    export.save()
+    batch = certificate_batch_create(
+        user=people["director"], cohort=cohort, kind=CertificateBatch.Kind.ISSUE
+    )
+    override = QuizOverride.objects.create(
+        quiz=quiz, user=learner, attempts_allowed=3, set_by=people["instructor"]
+    )
+    invitee = UserFactory(username="mx-invitee", full_name="Matrix Invitee")
+    return World(
+        users={"anonymous": None, **people},
+        course=course,
+        lesson=course.modules.get(position=1).lessons.order_by("position")[0],
+        quiz=quiz,
+        slot=quiz.slots.order_by("position")[0],
+        essay_question=essay_question,
+        graded_attempt=graded,
+        open_attempt=open_attempt,
+        open_question=open_item.question,
+        cohort=cohort,
+        certificate=certificate,
+        export=export,
+        export_token=cohort_export_download_token(export=export),
+        batch=batch,
+        override=override,
+        invitation_uid=urlsafe_base64_encode(force_bytes(invitee.pk)),
+        invitation_token=default_token_generator.make_token(invitee),
+    )
+
+
+# --- the URLconf -------------------------------------------------------------------------------
+
+# Django admin internals are the admin's own business (its tests are Django's): only its index
+# and log-in are in the matrix.
+ADMIN_KEPT = {"admin:index", "admin:login"}
+
+
+def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, inner)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+        else:  # pragma: no cover - every route of ours is named
+            yield f"{namespace}<unnamed {entry.pattern}>", entry
+
+
+def urlconf_route_names() -> set[str]:
+    names = set()
+    for name, _pattern in _walk(get_resolver("lms.urls")):
+        if name.startswith("admin:") and name not in ADMIN_KEPT:
+            continue
+        if name in {"static", "media"} or name.startswith("djdt:"):
+            continue
+        names.add(name)
+    return names
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+OK = "ok"  # 2xx, or a redirect anywhere but the log-in page
+LOGIN = "login"  # 302 to the log-in page (pages, anonymous)
+INVALID = "invalid"  # 400/409/410/415/422: let through, and the empty body refused
+DENIED = "denied"  # 401/403
+HIDDEN = "hidden"  # 404: its existence is not theirs to know
+NO_METHOD = "405"
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    assert status < 500, f"{status}: {response.content[:500]!r}"
+    if status in (301, 302, 303, 307, 308):
+        location = response.get("Location", "")
+        login_pages = (reverse("login"), reverse("admin:login"))
+        return LOGIN if location.startswith(login_pages) else OK
+    if 200 <= status < 300:
+        return OK
+    if status in (400, 409, 410, 415, 422):
+        return INVALID
+    if status in (401, 403):
+        return DENIED
+    if status == 404:
+        return HIDDEN
+    if status == 405:
+        return NO_METHOD
+    raise AssertionError(f"unexpected status {status}")
+
+
+def request(client: Client, method: str, url: str, *, api: bool):
+    if method == "get":
+        return client.get(url)
+    if api:
+        return getattr(client, method)(url, data="{}", content_type="application/json")
+    if method == "put":
+        return client.put(url, data="", content_type="application/x-www-form-urlencoded")
+    return client.post(url, data={})
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction rolled back at its end; each test runs in
+    a savepoint of it (pytest-django's `db`), so a POST's writes never reach the next test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+# --- how each route's parameters are filled ----------------------------------------------------
+
+W = World
+_cohort: Callable[[W], dict] = lambda w: {"cohort_id": w.cohort.id}  # noqa: E731
+_cohort_learner: Callable[[W], dict] = lambda w: {  # noqa: E731
+    "cohort_id": w.cohort.id,
+    "user_id": w.users["learner"].pk,  # type: ignore[union-attr]
+}
+_quiz: Callable[[W], dict] = lambda w: {"quiz_id": w.quiz.id}  # noqa: E731
+_slug: Callable[[W], dict] = lambda w: {"slug": w.course.slug}  # noqa: E731
+_lesson: Callable[[W], dict] = lambda w: {"lesson_id": w.lesson.id}  # noqa: E731
+_open_attempt: Callable[[W], dict] = lambda w: {"attempt_id": w.open_attempt.id}  # noqa: E731
+_graded_attempt: Callable[[W], dict] = lambda w: {"attempt_id": w.graded_attempt.id}  # noqa: E731
+_open_answer: Callable[[W], dict] = lambda w: {  # noqa: E731
+    "attempt_id": w.open_attempt.id,
+    "question_id": w.open_question.id,
+}
+_essay: Callable[[W], dict] = lambda w: {  # noqa: E731
+    "attempt_id": w.graded_attempt.id,
+    "question_id": w.essay_question.id,
+}
+_certificate: Callable[[W], dict] = lambda w: {"certificate_id": w.certificate.id}  # noqa: E731
+_export: Callable[[W], dict] = lambda w: {  # noqa: E731
+    "cohort_id": w.cohort.id,
+    "export_id": w.export.id,
+}
+_none: Callable[[W], dict] = lambda w: {}  # noqa: E731
+
+ROUTE_KWARGS: dict[str, Callable[[W], dict]] = {
+    # pages
+    "dashboard": _none,
+    "course": _slug,
+    "course-enrol": _slug,
+    "lesson": _lesson,
+    "lesson-complete": _lesson,
+    "cohorts": _none,
+    "cohort-create": _none,
+    "cohort": _cohort,
+    "cohort-learners": _cohort,
+    "cohort-roster-preview": _cohort,
+    "cohort-roster-import": _cohort,
+    "cohort-learner": _cohort_learner,
+    "cohort-learner-reminder": _cohort_learner,
+    "cohort-learner-extension": _cohort_learner,
+    "cohort-due-dates": _cohort,
+    "cohort-exports": _cohort,
+    "cohort-export": _export,
+    "cohort-export-download": lambda w: {"token": w.export_token},
+    "invitation-accept": lambda w: {"uidb64": w.invitation_uid, "token": w.invitation_token},
+    "quiz": _quiz,
+    "attempt-start": _quiz,
+    "attempt": _open_attempt,
+    "attempt-autosave": _open_answer,
+    "attempt-result": _graded_attempt,
+    "attempt-status": _graded_attempt,
+    "teach": _none,
+    "teach-quiz-new": _none,
+    "teach-quiz": _quiz,
+    "teach-question-new": lambda w: {"quiz_id": w.quiz.id, "question_type": "single_choice"},
+    "teach-question": lambda w: {"quiz_id": w.quiz.id, "question_id": w.essay_question.id},
+    "teach-slot": lambda w: {"quiz_id": w.quiz.id, "slot_id": w.slot.id},
+    "teach-preview": _quiz,
+    "teach-overrides": _quiz,
+    "teach-override-delete": lambda w: {"quiz_id": w.quiz.id, "override_id": w.override.id},
+    "teach-grading": _none,
+    "teach-essay-grade": _essay,
+    "my-certificates": _none,
+    "credit-claim": _slug,
+    "certificate-pdf": _certificate,
+    "certificate-name-change": _certificate,
+    "verify-form": _none,
+    "verify": lambda w: {"code": w.certificate.code},
+    "cohort-certificate-list": _none,
+    "cohort-certificates": _cohort,
+    "cohort-certificate-batch": _cohort,
+    "cohort-certificates-zip": _cohort,
+    "certificate-batch-progress": lambda w: {"batch_id": w.batch.id},
+    "login": _none,
+    "logout": _none,
+    "admin:index": _none,
+    "admin:login": _none,
+    "schema": _none,
+    "api-docs": _none,
+    "healthz": _none,
+    # the API
+    "api:token": _none,
+    "api:courses": _none,
+    "api:course": _slug,
+    "api:enroll": _slug,
+    "api:lesson-complete": _lesson,
+    "api:quiz": _quiz,
+    "api:attempts": _quiz,
+    "api:attempt": _open_attempt,
+    "api:attempt-response": _open_answer,
+    "api:attempt-submit": _open_attempt,
+    "api:attempt-question-grade": _essay,
+    "api:cohorts": _none,
+    "api:cohort-progress": _cohort,
+    "api:cohort-learners": _cohort,
+    "api:cohort-roster-import": _cohort,
+    "api:cohort-learner-attempts": _cohort_learner,
+    "api:cohort-due-dates": _cohort,
+    "api:cohort-exports": _cohort,
+    "api:cohort-export": _export,
+    "api:cohort-export-download": lambda w: {"token": w.export_token},
+    "api:my-progress": _none,
+    "api:my-certificates": _none,
+    "api:certificate-pdf": _certificate,
+    "api:certificate-verify": lambda w: {"code": w.certificate.code},
+    "api:certificate-name-change": _certificate,
+    "api:credit-claims": _none,
+    "api:cohort-certificate-batches": _cohort,
+    "api:cohort-certificates-zip": _cohort,
+    "api:certificate-batch": lambda w: {"batch_id": w.batch.id},
+}
+ROUTE_KWARGS.update(
+    {
+        # Routes other engineers are adding now: their rows are not in the world yet, so the
+        # invitation routes are asked about a missing invitation (the answer must not be 500).
+        "password_reset": _none,
+        "password_reset_done": _none,
+        "password_reset_confirm": lambda w: {
+            "uidb64": w.invitation_uid,
+            "token": w.invitation_token,
+        },
+        "password_reset_complete": _none,
+        "profile": _none,
+        "sign-up": _none,
+        "cohort-invitation": lambda w: {"token": "no-such-invitation"},
+        "cohort-invitation-respond": lambda w: {"invitation_id": 0},
+        "api:cohort-invitations": _cohort,
+        "api:my-invitations": _none,
+        "api:my-invitation-accept": lambda w: {"invitation_id": 0},
+        "api:my-invitation-decline": lambda w: {"invitation_id": 0},
+    }
+)
+
+
+# --- what each persona gets --------------------------------------------------------------------
+
+# Anonymous callers are refused the way each side refuses: pages send them to log in, the API
+# answers 401/403. ANON_REFUSED is resolved per route.
+ANON_REFUSED = "anonymous refused"
+Cells = dict[str, str]
+
+
+def cells(default: str, **persona: str) -> Cells:
+    unknown = set(persona) - set(PERSONAS)
+    assert not unknown, unknown
+    return {p: persona.get(p, default) for p in PERSONAS}
+
+
+def public(ok: str = OK) -> Cells:
+    """Anyone, signed in or not."""
+    return cells(ok)
+
+
+def signed_in(ok: str = OK) -> Cells:
+    """Anyone signed in; what they get is their own (lists of their own rows, their page)."""
+    return cells(ok, anonymous=ANON_REFUSED)
+
+
+def the_learner(ok: str = OK, others: str = HIDDEN, **extra: str) -> Cells:
+    """The learner's own row (attempt, certificate): everyone else is told it does not exist."""
+    return cells(others, anonymous=ANON_REFUSED, learner=ok, **extra)
+
+
+def attempt_viewers(ok: str = OK) -> Cells:
+    """The attempt's learner, the course's instructor and staff; others: not found."""
+    return the_learner(ok, instructor=ok, staff=ok)
+
+
+def enrolled(ok: str = OK) -> Cells:
+    """Learning in the course (start a quiz, complete a lesson): only the enrolled learner;
+    the others are refused (403 not_enrolled), the course itself being public."""
+    return cells(DENIED, anonymous=ANON_REFUSED, learner=ok)
+
+
+def teachers(ok: str = OK) -> Cells:
+    """The course's instructors and staff; anyone else signed in: 403."""
+    return cells(DENIED, anonymous=ANON_REFUSED, instructor=ok, staff=ok)
+
+
+def cohort_viewers(ok: str = OK) -> Cells:
+    """The cohort's directors, its course's instructors, staff; others: not found."""
+    return cells(HIDDEN, anonymous=ANON_REFUSED, director=ok, instructor=ok, staff=ok)
+
+
+def cohort_directors(ok: str = OK) -> Cells:
+    """The cohort's directors and staff; its course's instructors may only look (403)."""
+    return cells(HIDDEN, anonymous=ANON_REFUSED, director=ok, staff=ok, instructor=DENIED)
+
+
+def cohort_certificates(ok: str = OK) -> Cells:
+    """A cohort's certificates: its directors and staff; anyone else: not found."""
+    return cells(HIDDEN, anonymous=ANON_REFUSED, director=ok, staff=ok)
+
+
+def cohort_creators(ok: str = OK) -> Cells:
+    """Program directors (the group's permission) and staff."""
+    return cells(DENIED, anonymous=ANON_REFUSED, director=ok, other_director=ok, staff=ok)
+
+
+@dataclass(frozen=True)
+class Expect:
+    get: Cells | None = None
+    post: Cells | None = None
+    put: Cells | None = None
+    methods: dict[str, Cells] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for method in ("get", "post", "put"):
+            if getattr(self, method) is not None:
+                self.methods[method] = getattr(self, method)
+
+
+EXPECTED: dict[str, Expect] = {
+    # pages: learners
+    "dashboard": Expect(get=signed_in()),
+    "course": Expect(get=signed_in()),
+    "course-enrol": Expect(post=signed_in()),  # a published course: anyone may enrol
+    "lesson": Expect(get=signed_in()),
+    "lesson-complete": Expect(post=enrolled()),
+    "quiz": Expect(get=signed_in()),
+    "attempt-start": Expect(post=enrolled()),
+    # the instructor and staff may look at the attempt; anyone but its learner is sent to the
+    # result page, and a submit from them never reaches the service
+    "attempt": Expect(get=attempt_viewers(), post=attempt_viewers()),
+    "attempt-autosave": Expect(post=the_learner()),
+    "attempt-result": Expect(get=attempt_viewers()),
+    "attempt-status": Expect(get=attempt_viewers()),
+    "my-certificates": Expect(get=signed_in()),
+    # the learner has not completed this course: nothing to claim, for anyone
+    "credit-claim": Expect(get=cells(HIDDEN, anonymous=ANON_REFUSED)),
+    "certificate-pdf": Expect(get=the_learner(staff=OK)),
+    "certificate-name-change": Expect(get=the_learner(), post=the_learner(INVALID)),
+    "verify-form": Expect(get=public()),
+    "verify": Expect(get=public()),
+    "invitation-accept": Expect(get=public()),
+    # pages: instructors (lists are each one's own)
+    "teach": Expect(get=signed_in()),
+    "teach-grading": Expect(get=signed_in()),
+    # an empty form names no module: not found before anyone's rights are asked
+    "teach-quiz-new": Expect(post=cells(HIDDEN, anonymous=ANON_REFUSED)),
+    "teach-quiz": Expect(get=teachers(), post=teachers()),
+    "teach-question-new": Expect(get=teachers(), post=teachers()),
+    "teach-question": Expect(get=teachers(), post=teachers()),
+    "teach-slot": Expect(post=teachers(INVALID)),
+    "teach-preview": Expect(get=teachers(), post=teachers()),
+    "teach-overrides": Expect(get=teachers(), post=teachers()),
+    "teach-override-delete": Expect(post=teachers()),
+    "teach-essay-grade": Expect(
+        get=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=OK, staff=OK),
+        post=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=OK, staff=OK),
+    ),
+    # pages: directors (the cohort list is each one's own)
+    "cohorts": Expect(get=signed_in()),
+    "cohort-create": Expect(get=cohort_creators(), post=cohort_creators()),
+    "cohort": Expect(get=cohort_viewers()),
+    "cohort-learner": Expect(get=cohort_viewers()),
+    "cohort-learners": Expect(get=cohort_directors(), post=cohort_directors()),
+    "cohort-roster-preview": Expect(post=cohort_directors(INVALID)),
+    "cohort-roster-import": Expect(post=cohort_directors(INVALID)),
+    "cohort-learner-reminder": Expect(post=cohort_directors()),
+    "cohort-learner-extension": Expect(post=cohort_directors(INVALID)),
+    "cohort-due-dates": Expect(get=cohort_directors(), post=cohort_directors()),
+    "cohort-exports": Expect(post=cohort_viewers(INVALID)),
+    "cohort-export": Expect(get=cohort_viewers()),
+    "cohort-export-download": Expect(get=cohort_viewers()),
+    "cohort-certificate-list": Expect(get=signed_in()),
+    "cohort-certificates": Expect(get=cohort_certificates(), post=cohort_certificates()),
+    "cohort-certificate-batch": Expect(post=cohort_certificates(INVALID)),
+    "cohort-certificates-zip": Expect(get=cohort_certificates()),
+    "certificate-batch-progress": Expect(get=cohort_certificates()),
+    # accounts and the site
+    "login": Expect(get=public(), post=public()),
+    "logout": Expect(post=public(LOGIN)),  # signed out, and sent to the log-in page
+    # the admin sends everyone but staff to its own log-in
+    "admin:index": Expect(get=cells(LOGIN, staff=OK)),
+    "admin:login": Expect(get=public()),
+    "schema": Expect(get=public()),
+    "api-docs": Expect(get=public()),
+    "healthz": Expect(get=public()),
+    "password_reset": Expect(get=public(), post=public()),
+    "password_reset_done": Expect(get=public()),
+    "password_reset_confirm": Expect(get=public()),
+    "password_reset_complete": Expect(get=public()),
+    "profile": Expect(get=signed_in()),
+    "sign-up": Expect(get=public(HIDDEN)),  # self-registration is off unless settings turn it on
+    "cohort-invitation": Expect(get=public(HIDDEN)),
+    # the empty form is no answer (400) before the invitation is looked up
+    "cohort-invitation-respond": Expect(post=signed_in(INVALID)),
+    # the API
+    "api:token": Expect(post=public(INVALID)),
+    "api:courses": Expect(get=public()),
+    "api:course": Expect(get=public()),
+    "api:enroll": Expect(post=signed_in()),
+    "api:lesson-complete": Expect(post=enrolled()),
+    "api:quiz": Expect(get=signed_in()),  # instructors get the answer keys (test_quiz_detail)
+    "api:attempts": Expect(post=enrolled()),
+    "api:attempt": Expect(get=attempt_viewers()),
+    "api:attempt-response": Expect(put=the_learner(INVALID)),
+    "api:attempt-submit": Expect(post=the_learner()),
+    # the empty body is refused before the attempt is looked up, for everyone signed in
+    "api:attempt-question-grade": Expect(post=signed_in(INVALID)),
+    "api:cohorts": Expect(get=signed_in(), post=cohort_creators(INVALID)),
+    "api:cohort-progress": Expect(get=cohort_viewers()),
+    "api:cohort-learners": Expect(post=cohort_directors(INVALID)),
+    "api:cohort-roster-import": Expect(post=cohort_directors(INVALID)),
+    "api:cohort-learner-attempts": Expect(get=cohort_viewers()),
+    "api:cohort-due-dates": Expect(put=cohort_directors(INVALID)),
+    "api:cohort-exports": Expect(post=cohort_viewers(INVALID)),
+    "api:cohort-export": Expect(get=cohort_viewers()),
+    "api:cohort-export-download": Expect(get=cohort_viewers()),
+    "api:cohort-invitations": Expect(get=cohort_directors()),
+    "api:my-progress": Expect(get=signed_in()),
+    "api:my-certificates": Expect(get=signed_in()),
+    "api:certificate-pdf": Expect(get=the_learner(staff=OK)),
+    "api:certificate-verify": Expect(get=public()),
+    # the empty body is refused before the certificate is looked up
+    "api:certificate-name-change": Expect(post=signed_in(INVALID)),
+    "api:credit-claims": Expect(get=signed_in(), post=signed_in(INVALID)),
+    "api:cohort-certificate-batches": Expect(post=cohort_certificates(INVALID)),
+    "api:cohort-certificates-zip": Expect(get=cohort_certificates()),
+    "api:certificate-batch": Expect(get=cohort_certificates()),
+    "api:my-invitations": Expect(get=signed_in()),
+    "api:my-invitation-accept": Expect(post=cells(HIDDEN, anonymous=ANON_REFUSED)),
+    "api:my-invitation-decline": Expect(post=cells(HIDDEN, anonymous=ANON_REFUSED)),
+}
+
+# Cells that are holes still open in files other engineers own: (route, method, persona) ->
+# why. The cell's expectation stays the right answer; the test is a strict xfail until fixed.
+KNOWN_HOLES: dict[tuple[str, str, str], str] = {}
+
+
+def _cases() -> Iterator[Any]:
+    for name, expect in sorted(EXPECTED.items()):
+        for method, row in expect.methods.items():
+            for persona in PERSONAS:
+                wanted = row[persona]
+                if wanted == ANON_REFUSED:
+                    wanted = DENIED if name.startswith("api:") else LOGIN
+                reason = KNOWN_HOLES.get((name, method, persona))
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                yield pytest.param(
+                    name, method, persona, wanted, id=f"{name}-{method}-{persona}", marks=marks
+                )
+
+
+@pytest.fixture(scope="module")
+def sessions(world, django_db_blocker) -> dict[str, str | None]:
+    """A session key per persona, made once inside the module's transaction."""
+    with django_db_blocker.unblock():
+        keys: dict[str, str | None] = {}
+        for persona in PERSONAS:
+            cookie = client_for(world.users[persona]).cookies.get(settings.SESSION_COOKIE_NAME)
+            keys[persona] = cookie.value if cookie else None
+        return keys
+
+
+def client_with(session_key: str | None) -> Client:
+    """A fresh client on a persona's session: a log-out in one test cannot sign out the next."""
+    client = Client()
+    if session_key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return client
+
+
+def test_every_route_has_an_entry():
+    """A new route fails here until it has its row in ROUTE_KWARGS and in EXPECTED."""
+    routes = urlconf_route_names()
+    assert sorted(routes - set(EXPECTED)) == [], "routes without an expectation"
+    assert sorted(set(EXPECTED) - routes) == [], "expectations for routes that are gone"
+    assert sorted(routes - set(ROUTE_KWARGS)) == [], "routes without their parameters"
+
+
+@pytest.mark.parametrize(("name", "method", "persona", "wanted"), list(_cases()))
+def test_authorization_matrix(world, sessions, db, name, method, persona, wanted):
+    url = reverse(name, kwargs=ROUTE_KWARGS[name](world))
+    response = request(client_with(sessions[persona]), method, url, api=name.startswith("api:"))
+    assert outcome(response) == wanted, (response.status_code, response.content[:300])

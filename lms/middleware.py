@@ -1,12 +1,40 @@
 from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from lms.api import not_found
 from lms.errors import ApplicationError
+
+
+class UserTimeZoneMiddleware:
+    """Dates and times a logged-in person sees are in the time zone of their profile
+    (User.time_zone); without one, the site's (TIME_ZONE). After AuthenticationMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone_name = getattr(user, "time_zone", "") if user is not None else ""
+        zone = None
+        if zone_name:
+            try:
+                zone = ZoneInfo(zone_name)
+            except (ZoneInfoNotFoundError, ValueError):
+                zone = None  # a zone this machine's tzdata no longer knows: the site's
+        if zone is not None:
+            timezone.activate(zone)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class ApplicationErrorPageMiddleware:

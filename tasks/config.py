@@ -16,8 +16,40 @@ class Queues:
     ALL = (GRADING, CERTIFICATES, REPORTS)
 
 
-# Work older than this in a waiting state is taken as lost and enqueued again by the sweeper.
-STUCK_AFTER = timedelta(minutes=5)
+def __getattr__(name: str) -> timedelta:
+    """`STUCK_AFTER`: work older than this in a waiting state is taken as lost and enqueued
+    again by the sweepers; settings.TASKS_STUCK_AFTER_SECONDS (5 minutes unless the
+    environment says otherwise). Read from the settings when asked for, never at import:
+    this module is imported while the settings load."""
+    if name == "STUCK_AFTER":
+        from django.conf import settings
+
+        return timedelta(seconds=settings.TASKS_STUCK_AFTER_SECONDS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+SWEEPERS = {
+    "sweep-stuck-work": "tasks.maintenance.sweep_stuck_work",
+    "sweep-certificate-work": "tasks.certificates.sweep_certificate_work",
+    "sweep-stuck-exports": "tasks.reports.sweep_stuck_exports",
+    "sweep-learner-reminders": "tasks.reminders.sweep_learner_reminders",
+}
+
+
+def _beat_schedule(sender=None, source=None, **kwargs) -> None:
+    """Beat sends every sweeper each TASKS_SWEEP_INTERVAL_SECONDS (a minute unless the
+    environment says otherwise); a message not taken before the next one is due expires."""
+    from django.conf import settings
+
+    every = settings.TASKS_SWEEP_INTERVAL_SECONDS
+    source.beat_schedule = {
+        entry: {
+            "task": task,
+            "schedule": timedelta(seconds=every),
+            "options": {"expires": every * 55 / 60},
+        }
+        for entry, task in SWEEPERS.items()
+    }
 
 
 def _close_old_connections(sender=None, **kwargs) -> None:
@@ -51,25 +83,5 @@ def configure(app) -> None:
         "tasks.reports",
         "tasks.reminders",
     )
-    app.conf.beat_schedule = {
-        "sweep-stuck-work": {
-            "task": "tasks.maintenance.sweep_stuck_work",
-            "schedule": timedelta(minutes=1),
-            "options": {"expires": 55},
-        },
-        "sweep-certificate-work": {
-            "task": "tasks.certificates.sweep_certificate_work",
-            "schedule": timedelta(minutes=1),
-            "options": {"expires": 55},
-        },
-        "sweep-stuck-exports": {
-            "task": "tasks.reports.sweep_stuck_exports",
-            "schedule": timedelta(minutes=1),
-            "options": {"expires": 55},
-        },
-        "sweep-learner-reminders": {
-            "task": "tasks.reminders.sweep_learner_reminders",
-            "schedule": timedelta(minutes=1),
-            "options": {"expires": 55},
-        },
-    }
+    # The schedule reads the settings, so it is set once the configuration has loaded.
+    app.on_after_configure.connect(_beat_schedule, weak=False)

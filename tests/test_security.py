@@ -32,10 +32,15 @@ def tight_auth_limit(monkeypatch, settings):
     cache.clear()
 
 
-def test_the_login_page_pauses_a_client_after_too_many_attempts(client, learner, tight_auth_limit):
-    for _ in range(3):
+def test_the_login_page_pauses_an_account_guessed_too_often_from_one_address(
+    client, learner, settings
+):
+    # django-axes, per account and address (tests/accounts/test_lockout.py has the rest).
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = client.post("/login/", {"username": "learner", "password": "wrong"})
         assert response.status_code == 200
+    response = client.post("/login/", {"username": "learner", "password": "wrong"})
+    assert response.status_code == 429
     response = client.post("/login/", {"username": "learner", "password": PASSWORD})
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1

@@ -25,6 +25,7 @@ def _safe_environment() -> dict[str, str]:
         "DATABASE_URL": LOCAL_DATABASE_URL,
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/13",
         "CACHE_URL": "redis://127.0.0.1:6379/13",
+        "EMAIL_URL": "smtp+tls://lms:secret@smtp.example.org:587",
     }
 
 
@@ -72,6 +73,20 @@ def test_production_settings_start_with_a_safe_environment(tmp_path):
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must name the hosts"),
         ({"DATABASE_URL": None}, "Set the DATABASE_URL environment variable"),
         ({"CELERY_BROKER_URL": None}, "Set the CELERY_BROKER_URL environment variable"),
+        ({"EMAIL_URL": None}, "EMAIL_URL must name the SMTP server"),
+        (
+            {"EMAIL_URL": "consolemail://"},
+            "not send e-mail through django.core.mail.backends.console",
+        ),
+        (
+            {"EMAIL_URL": "memorymail://"},
+            "not send e-mail through django.core.mail.backends.locmem",
+        ),
+        ({"EMAIL_URL": "dummymail://"}, "not send e-mail through django.core.mail.backends.dummy"),
+        (
+            {"EMAIL_URL": "filemail:///tmp/mail"},
+            "not send e-mail through django.core.mail.backends.file",
+        ),
     ],
     ids=[
         "no-secret-key",
@@ -86,6 +101,11 @@ def test_production_settings_start_with_a_safe_environment(tmp_path):
         "empty-allowed-hosts",
         "no-database-url",
         "no-broker-url",
+        "no-email-url",
+        "console-email",
+        "locmem-email",
+        "dummy-email",
+        "file-email",
     ],
 )
 def test_production_settings_refuse_to_start(tmp_path, change, message):

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "accounts",
     "courses",
     "quizzes",
@@ -42,8 +44,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lms.middleware.UserTimeZoneMiddleware",
     "lms.middleware.ApplicationErrorPageMiddleware",
     "lms.middleware.SiteNotFoundPageMiddleware",
+    # Last, so it sees the lockout axes marked on the request and answers with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -86,6 +91,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# ModelBackend behind django-axes' lockout check, as one backend (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
+# --- Log-in protection (django-axes) ----------------------------------------------------
+# Failures count per account AND address together: residents behind one hospital address never
+# lock each other out, and a guessed password is stopped for that account from that address.
+# Successes never count; one resets that pair's failures. The site's log-in, the admin's and
+# the API token endpoint all authenticate through the backend, so all three count.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout are refused without being counted: the wait stated is the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The client's address by the rate limits' rule (REST_FRAMEWORK's NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every web process
+AXES_VERBOSE = False  # no start-up banner; lockouts are still logged as warnings
+# --- Accounts ---------------------------------------------------------------------------
+# Anyone may create a learner's account at /sign-up/ when on; off, the page is a 404.
+ACCOUNTS_SELF_REGISTRATION = env.bool("ACCOUNTS_SELF_REGISTRATION", default=False)
+# Password reset requests (and sign-ups) per client address, and reset e-mails per address
+# typed (DRF rate strings, counted in the cache).
+ACCOUNTS_PASSWORD_RESET_RATE = env.str("ACCOUNTS_PASSWORD_RESET_RATE", default="20/h")
+ACCOUNTS_PASSWORD_RESET_EMAIL_RATE = env.str("ACCOUNTS_PASSWORD_RESET_EMAIL_RATE", default="3/h")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -127,13 +158,38 @@ if AWS_STORAGE_BUCKET_NAME := env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 # web process shares one count; per-process memory otherwise.
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="lms@localhost")
+# --- E-mail -----------------------------------------------------------------------------
+# EMAIL_URL names the SMTP server: smtp+tls:// (or smtps://) for STARTTLS, usually port 587;
+# smtp+ssl:// for TLS from the first byte, usually 465; smtp:// for none (loopback relays only).
+# Unset: messages are printed on the console (local development); filemail:///path writes them
+# to files instead. Production refuses anything but SMTP. lms/mail.py sends every message.
+_EMAIL = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL["EMAIL_HOST"] or "localhost"
+EMAIL_USE_TLS = bool(_EMAIL.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_EMAIL.get("EMAIL_USE_SSL", False))
+EMAIL_PORT = _EMAIL["EMAIL_PORT"] or (587 if EMAIL_USE_TLS else 465 if EMAIL_USE_SSL else 25)
+EMAIL_HOST_USER = _EMAIL["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _EMAIL["EMAIL_HOST_PASSWORD"] or ""
+if _EMAIL["EMAIL_FILE_PATH"]:
+    EMAIL_FILE_PATH = "/" + _EMAIL["EMAIL_FILE_PATH"].lstrip("/")
+# Seconds a connection or a reply may take: a stalled server fails the send (and the task
+# retries) instead of holding a worker until its time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Sender of the e-mails to residents and directors; SERVER_EMAIL sends Django's error mails.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Leadership in Medicine <lms@localhost>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Celery ---------------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport in var/broker; CELERY_BROKER_URL switches
 # to Redis. The database holds every state, so no result backend is needed.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
+# Redis: seconds before a message a worker took and never acknowledged is delivered again.
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+# The sweepers (tasks.config): work waiting longer than this is taken as lost and enqueued
+# again; beat sends them this often. docs/reliability.md: what they recover, and how fast.
+TASKS_STUCK_AFTER_SECONDS = env.int("TASKS_STUCK_AFTER_SECONDS", default=300)
+TASKS_SWEEP_INTERVAL_SECONDS = env.int("TASKS_SWEEP_INTERVAL_SECONDS", default=60)
 BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("queue", "processed", "control"):
@@ -147,8 +203,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # A task not acknowledged within this many seconds is redelivered (acks_late).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task not acknowledged within this many seconds is redelivered (acks_late): longer
+    # than the longest task's hard time limit (run_certificate_batch, 1900 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -174,7 +231,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lms.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "lms.schema.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"verify": "60/min", "auth": "10/min"},
+    "DEFAULT_THROTTLE_RATES": {"verify": "60/min"},
     # Proxies in front of the web process whose X-Forwarded-For is trusted (compose: 1).
     # 0 means the client address is REMOTE_ADDR, so a forged header cannot dodge limits.
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),

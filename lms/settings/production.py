@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BROKER_VISIBILITY_TIMEOUT, env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # no default: a missing key stops the process
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("django-insecure", "change-me")):
@@ -27,7 +27,7 @@ X_FRAME_OPTIONS = "DENY"
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 
 if not env.str("CACHE_URL", default=""):
     raise ImproperlyConfigured(
@@ -35,3 +35,10 @@ if not env.str("CACHE_URL", default=""):
     )
 if env.str("DEMO_PASSWORD", default=""):
     raise ImproperlyConfigured("DEMO_PASSWORD is for demo installs; unset it in production.")
+# Mail that only looks sent (printed, kept in memory, written to files or dropped) would leave
+# residents without their certificate notices while the records say they were e-mailed.
+if EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend":  # noqa: F405
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name the SMTP server (e.g. smtp+tls://user:password@smtp.example.org:587):"
+        f" production does not send e-mail through {EMAIL_BACKEND}."  # noqa: F405
+    )

@@ -23,7 +23,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEMO_DATA_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests read django.core.mail.outbox; the SMTP tests point these at their own loopback server.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_TIMEOUT = 5
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -33,3 +35,7 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"verify": "1000/min", "auth": "1000/min"},
 }
+# Axes stays on: its database rows go with each test's transaction (or flush), so no test is
+# locked out by another's failures. Reset limits high, except where a test sets its own.
+ACCOUNTS_PASSWORD_RESET_RATE = "1000/min"  # noqa: S105  (a rate, not a password)
+ACCOUNTS_PASSWORD_RESET_EMAIL_RATE = "1000/min"  # noqa: S105

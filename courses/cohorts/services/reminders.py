@@ -1,9 +1,7 @@
 """Reminders: a director e-mails one learner of their cohort about the modules left to do."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +12,7 @@ from courses.cohorts.selectors.dashboard import OVERDUE, PASSED, cohort_progress
 from courses.cohorts.selectors.reminders import REMINDER_INTERVAL
 from courses.models import Cohort, Enrolment, LearnerReminder
 from lms.errors import ApplicationError, Conflict, NotFound
+from lms.mail import mail_render, mail_send
 from tasks.enqueue import SEND_LEARNER_REMINDER, enqueue
 
 
@@ -62,6 +61,12 @@ def learner_reminder_request(*, actor: User, cohort: Cohort, user_id: int) -> Le
         raise ApplicationError(
             f"{name} has no e-mail address, so no reminder can be sent.", code="no_email"
         )
+    if not enrolment.user.reminder_emails:
+        raise ApplicationError(
+            f"{name} has turned off reminder e-mails in their profile, so no reminder can be "
+            "sent. Contact them another way if a module needs finishing.",
+            code="reminders_off",
+        )
     now = timezone.now()
     last = LearnerReminder.objects.filter(enrolment=enrolment).order_by("-created_at").first()
     if last is not None and last.created_at > now - REMINDER_INTERVAL:
@@ -99,8 +104,8 @@ def learner_reminder_deliver(*, reminder_id: int) -> bool:
         if reminder is None or reminder.sent_at is not None or reminder.enrolment.cohort is None:
             return False
         learner = reminder.enrolment.user
-        if not learner.email or not learner.is_active:
-            return False
+        if not learner.email or not learner.is_active or not learner.reminder_emails:
+            return False  # reminders turned off after the director asked: none is sent
         cohort = reminder.enrolment.cohort
         director = reminder.sent_by
         context = {
@@ -111,16 +116,16 @@ def learner_reminder_deliver(*, reminder_id: int) -> bool:
             "modules": reminder.modules.splitlines(),
             "link": settings.SITE_URL + reverse("course", args=[cohort.course.slug]),
         }
-        message = EmailMultiAlternatives(
+        message = mail_render(
+            template="courses/email/reminder",
+            context=context,
             subject=f"Reminder from your program director: {cohort.course.title}",
-            body=render_to_string("courses/email/reminder.txt", context),
             to=[learner.email],
-            reply_to=[director.email] if director and director.email else None,
+            reply_to=[director.email] if director and director.email else [],
         )
-        message.attach_alternative(
-            render_to_string("courses/email/reminder.html", context), "text/html"
-        )
-        message.send()
+        # Raises MailNotSent unless the mail server took it: sent_at stays empty, the task
+        # retries, and the sweeper re-sends it within the day.
+        mail_send(message)
         reminder.sent_at = timezone.now()
         reminder.save(update_fields=["sent_at"])
     return True

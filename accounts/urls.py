@@ -1,0 +1,16 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("me/profile/", views.profile, name="profile"),
+    path("sign-up/", views.sign_up, name="sign-up"),
+]

@@ -600,3 +600,26 @@ def test_the_migration_fills_failed_last_attempt_from_graded_attempts(learner, c
     migration.backfill_last_attempt_passed(apps, None)
 
     assert [r.last_attempt_passed for r in rows.all()] == [True, False]
+
+
+def test_a_roster_line_meets_the_bounds_the_single_add_meets(director, cohort, unchanged):
+    long_email = "a" * 290 + "@hospital.example.org"  # 312 characters
+    roster = csv_bytes(
+        "email,full_name",
+        f"{long_email},Amara Nwosu",
+        "benjamin.cohen@hospital.example.org,Benjamin\x00 Cohen",
+    )
+
+    error = unchanged(
+        lambda: cohort_roster_import(actor=director, cohort=cohort, data=roster), ApplicationError
+    )
+
+    assert [r["errors"] for r in error.details["rows"]] == [
+        ["The email address is longer than 254 characters."],
+        ["The name contains a control character (such as a NUL byte)."],
+    ]
+    single = unchanged(
+        lambda: cohort_learner_add(actor=director, cohort=cohort, email=long_email),
+        ApplicationError,
+    )
+    assert single.details == {"email": ["The email address is longer than 254 characters."]}

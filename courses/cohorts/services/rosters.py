@@ -8,6 +8,7 @@ their name or their other cohorts. The person joins when they accept
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -158,17 +159,27 @@ def _roster_read(data: bytes) -> list[RosterRow]:
     return rows
 
 
+# The bounds of an account's address and name, from the model's columns: a roster line, the
+# single add's form and the API all meet them here.
+EMAIL_MAX: int = UserModel._meta.get_field("email").max_length or 254
+NAME_MAX: int = UserModel._meta.get_field("full_name").max_length or 200
+
+
 def _row_check(row: RosterRow) -> None:
     """Record what is wrong with a row on its own: its address and its name."""
     if not row.email:
         row.error("email", "The email address is missing.")
+    elif len(row.email) > EMAIL_MAX:
+        row.error("email", f"The email address is longer than {EMAIL_MAX} characters.")
     else:
         try:
             validate_email(row.email)
         except DjangoValidationError:
             row.error("email", f"“{row.email}” is not a valid email address.")
-    if len(row.full_name) > 200:
-        row.error("full_name", "The name is longer than 200 characters.")
+    if len(row.full_name) > NAME_MAX:
+        row.error("full_name", f"The name is longer than {NAME_MAX} characters.")
+    elif any(unicodedata.category(c) == "Cc" for c in row.full_name):
+        row.error("full_name", "The name contains a control character (such as a NUL byte).")
 
 
 def _rows_check(rows: list[RosterRow]) -> dict[str, int]:

@@ -8,6 +8,7 @@ from accounts.apis import TokenApi
 from accounts.views import LoginView
 from certificates import apis as certificate_apis
 from courses import apis as course_apis
+from courses.cohorts import apis as cohort_apis
 from quizzes import apis as quiz_apis
 
 api_v1 = [
@@ -38,61 +39,61 @@ api_v1 = [
         quiz_apis.AttemptQuestionGradeApi.as_view(),
         name="attempt-question-grade",
     ),
-    path("cohorts/", course_apis.CohortListApi.as_view(), name="cohorts"),
+    path("cohorts/", cohort_apis.CohortListApi.as_view(), name="cohorts"),
     path(
         "cohorts/<int:cohort_id>/progress/",
-        course_apis.CohortProgressApi.as_view(),
+        cohort_apis.CohortProgressApi.as_view(),
         name="cohort-progress",
     ),
     path(
         "cohorts/<int:cohort_id>/learners/",
-        course_apis.CohortLearnerAddApi.as_view(),
+        cohort_apis.CohortLearnerAddApi.as_view(),
         name="cohort-learners",
     ),
     path(
         "cohorts/<int:cohort_id>/learners/import/",
-        course_apis.CohortRosterImportApi.as_view(),
+        cohort_apis.CohortRosterImportApi.as_view(),
         name="cohort-roster-import",
     ),
     path(
         "cohorts/<int:cohort_id>/invitations/",
-        course_apis.CohortInvitationsApi.as_view(),
+        cohort_apis.CohortInvitationsApi.as_view(),
         name="cohort-invitations",
     ),
-    path("cohort-invitations/", course_apis.MyInvitationsApi.as_view(), name="my-invitations"),
+    path("cohort-invitations/", cohort_apis.MyInvitationsApi.as_view(), name="my-invitations"),
     path(
         "cohort-invitations/<int:invitation_id>/accept/",
-        course_apis.MyInvitationAcceptApi.as_view(),
+        cohort_apis.MyInvitationAcceptApi.as_view(),
         name="my-invitation-accept",
     ),
     path(
         "cohort-invitations/<int:invitation_id>/decline/",
-        course_apis.MyInvitationDeclineApi.as_view(),
+        cohort_apis.MyInvitationDeclineApi.as_view(),
         name="my-invitation-decline",
     ),
     path(
         "cohorts/<int:cohort_id>/learners/<int:user_id>/attempts/",
-        course_apis.CohortLearnerAttemptsApi.as_view(),
+        cohort_apis.CohortLearnerAttemptsApi.as_view(),
         name="cohort-learner-attempts",
     ),
     path(
         "cohorts/<int:cohort_id>/due-dates/",
-        course_apis.CohortDueDatesApi.as_view(),
+        cohort_apis.CohortDueDatesApi.as_view(),
         name="cohort-due-dates",
     ),
     path(
         "cohorts/<int:cohort_id>/exports/",
-        course_apis.CohortExportCreateApi.as_view(),
+        cohort_apis.CohortExportCreateApi.as_view(),
         name="cohort-exports",
     ),
     path(
         "cohorts/<int:cohort_id>/exports/<int:export_id>/",
-        course_apis.CohortExportDetailApi.as_view(),
+        cohort_apis.CohortExportDetailApi.as_view(),
         name="cohort-export",
     ),
     path(
         "exports/<str:token>/download/",
-        course_apis.CohortExportDownloadApi.as_view(),
+        cohort_apis.CohortExportDownloadApi.as_view(),
         name="cohort-export-download",
     ),
     path("me/progress/", course_apis.MyProgressApi.as_view(), name="my-progress"),

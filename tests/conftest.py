@@ -430,12 +430,11 @@ class CeleryProcesses:
         for process in self.started:
             if process.poll() is None:
                 try:
-                    os.killpg(process.pid, signal.SIGTERM)
+                    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                        os.killpg(process.pid, signal.SIGTERM)
                     process.popen.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     self.kill(process)
-                except ProcessLookupError:
-                    pass
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(QuestionCategory)
 class QuestionCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "course")
+    list_display = ("name", "parent", "course")
 
 
 class SlotInline(admin.TabularInline):

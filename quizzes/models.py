@@ -25,14 +25,45 @@ MAX_TEXT = 20_000
 
 
 class QuestionCategory(models.Model):
+    """A folder of a course's question bank; categories nest (`parent`)."""
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="question_categories")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     name = models.CharField(max_length=200)
 
     class Meta:
         ordering = ["course", "name"]
         verbose_name_plural = "question categories"
         constraints = [
-            models.UniqueConstraint(fields=["course", "name"], name="category_name_unique"),
+            # Names are unique among siblings; a NULL parent is not equal to another, hence two.
+            models.UniqueConstraint(
+                fields=["course", "name"],
+                condition=Q(parent__isnull=True),
+                name="category_top_name_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(parent__isnull=False),
+                name="category_child_name_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionTag(models.Model):
+    """A label on a course's bank questions, to search and filter by."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="question_tags")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["course", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="question_tag_unique"),
         ]
 
     def __str__(self) -> str:
@@ -59,10 +90,24 @@ class Question(models.Model):
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    tags = models.ManyToManyField(QuestionTag, blank=True, related_name="questions")
+    # Each row is one version. Editing a question learners have answered makes a new row
+    # (`previous` the one it replaces, `version` one more); attempts keep the row they were
+    # asked, the bank and the quizzes' slots move to the current one.
+    version = models.PositiveIntegerField(default=1)
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    )
+    is_current = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["category", "id"]
+        indexes = [
+            models.Index(
+                fields=["category"], condition=Q(is_current=True), name="question_current"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.selectors.profile import time_zone_choices
 from accounts.services.names import FULL_NAME_MAX
 from accounts.services.passwords import password_reset_email_allowed
+from tasks.enqueue import SEND_PASSWORD_RESET, enqueue
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
@@ -27,6 +28,19 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def get_users(self, email: str) -> Any:
         return User._default_manager.filter(email__iexact=email.strip(), is_active=True)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # Django calls this once per account; a worker sends the e-mail, and retries it if the
+        # mail server refuses (accounts.services.passwords.password_reset_mail_send).
+        enqueue(SEND_PASSWORD_RESET, context["user"].pk)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         request = kwargs.get("request")

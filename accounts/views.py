@@ -54,17 +54,7 @@ class LoginView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = "registration/password_reset_email.html"
-    subject_template_name = "registration/password_reset_subject.txt"
-    success_url = reverse_lazy("password_reset_done")
-
-    def get_extra_email_context(self) -> dict[str, Any]:
-        # Links from the configured address, never from the request's Host header.
-        return {
-            "site_url": settings.SITE_URL,
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        }
+    success_url = reverse_lazy("password_reset_done")  # the form enqueues the e-mail
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         allowed, wait = password_reset_address_allowed(request)
@@ -77,7 +67,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             response["Retry-After"] = str(wait)
             return response
-        self.extra_email_context = self.get_extra_email_context()
         return super().post(request, *args, **kwargs)
 
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Cohort,
     CohortExport,
+    CohortInvitation,
     Course,
     Enrolment,
     LearnerReminder,
@@ -93,13 +94,32 @@ class ReminderSentFilter(admin.SimpleListFilter):
 
 @admin.register(LearnerReminder)
 class LearnerReminderAdmin(admin.ModelAdmin):
-    """Directors' reminders: which did not go out (sent_at empty). The worker retries them and
-    the sweeper re-sends them for a day; its log has the mail server's answer."""
+    """Directors' reminders: which did not go out (sent_at empty), how often the mail server
+    refused and its last answer. The worker retries them and the sweeper re-sends them for a
+    day."""
 
-    list_display = ("enrolment", "sent_by", "created_at", "sent_at")
+    list_display = ("enrolment", "sent_by", "created_at", "sent_at", "send_failures")
     list_filter = (ReminderSentFilter,)
     search_fields = ("enrolment__user__username", "enrolment__user__full_name")
     readonly_fields = [f.name for f in LearnerReminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CohortInvitation)
+class CohortInvitationAdmin(admin.ModelAdmin):
+    """Invitations to cohorts: which e-mails did not go out, how often the mail server refused
+    and its last answer. The worker retries them and the sweeper re-sends them while valid."""
+
+    list_display = ("email", "cohort", "status", "created_at", "sent_at", "send_failures")
+    list_filter = (ReminderSentFilter, "status")
+    search_fields = ("email", "cohort__name")
+    exclude = ("token",)  # the secret of the e-mail's link
+    readonly_fields = [f.name for f in CohortInvitation._meta.fields if f.name != "token"]
 
     def has_add_permission(self, request):
         return False

@@ -387,7 +387,20 @@ class DueDateExtension(models.Model):
         return f"{self.module} due {self.due_on:%Y-%m-%d} for enrolment {self.enrolment_id}"
 
 
-class LearnerReminder(models.Model):
+class MailDelivery(models.Model):
+    """A row whose e-mail a worker sends: when the mail server took it, or how often, when and
+    why it refused (staff see it in the admin while the task retries)."""
+
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_failures = models.PositiveSmallIntegerField(default=0)
+    send_failed_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class LearnerReminder(MailDelivery):
     """A reminder e-mail a director sent a learner of their cohort about unfinished modules."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="reminders")
@@ -397,8 +410,6 @@ class LearnerReminder(models.Model):
     # The modules it names, as the director saw them: "Module 1 (due 1 Aug 2026)", one a line.
     modules = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set by the worker once the mail server took the message.
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -428,7 +439,7 @@ class CohortInvitationStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-class CohortInvitation(models.Model):
+class CohortInvitation(MailDelivery):
     """A director's invitation of an e-mail address to a cohort.
 
     Nobody joins a cohort without saying yes: the person accepts from the e-mail's link or from
@@ -461,8 +472,6 @@ class CohortInvitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    # Set by the worker once the mail server took the message.
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["email"]

@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 
 class MailNotSent(OSError):
@@ -67,3 +69,24 @@ def mail_send(message: EmailMultiAlternatives) -> None:
         raise MailNotSent(failure_reason(error)) from error
     if sent != 1:
         raise MailNotSent("The mail backend took no message (no recipient?)")
+
+
+def mail_send_or_record(
+    message: EmailMultiAlternatives, *, rows: QuerySet[Any], prefix: str = "send"
+) -> MailNotSent | None:
+    """Hand the message over; if the server refuses, count the failure on `rows` (the fields
+    `<prefix>_failures`, `<prefix>_failed_at`, `<prefix>_error`, which staff see in the admin)
+    and return the error. The caller raises it once its transaction has committed, so the
+    record stays while the task retries."""
+    try:
+        mail_send(message)
+    except MailNotSent as error:
+        rows.update(
+            **{
+                f"{prefix}_failures": F(f"{prefix}_failures") + 1,
+                f"{prefix}_failed_at": timezone.now(),
+                f"{prefix}_error": error.reason,
+            }
+        )
+        return error
+    return None

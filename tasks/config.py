@@ -33,6 +33,7 @@ SWEEPERS = {
     "sweep-certificate-work": "tasks.certificates.sweep_certificate_work",
     "sweep-stuck-exports": "tasks.reports.sweep_stuck_exports",
     "sweep-learner-reminders": "tasks.reminders.sweep_learner_reminders",
+    "sweep-unsent-invitations": "tasks.reports.sweep_unsent_invitations",
 }
 
 
@@ -75,6 +76,7 @@ def configure(app) -> None:
         "tasks.certificates.*": {"queue": Queues.CERTIFICATES},
         "tasks.reports.*": {"queue": Queues.REPORTS},
         "tasks.reminders.*": {"queue": Queues.REPORTS},
+        "tasks.accounts.*": {"queue": Queues.REPORTS},
     }
     app.conf.imports = (
         "tasks.grading",
@@ -82,6 +84,7 @@ def configure(app) -> None:
         "tasks.maintenance",
         "tasks.reports",
         "tasks.reminders",
+        "tasks.accounts",
     )
     # The schedule reads the settings, so it is set once the configuration has loaded.
     app.on_after_configure.connect(_beat_schedule, weak=False)

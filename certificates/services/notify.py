@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +11,7 @@ from certificates.models import (
 )
 from certificates.rendering import verify_url
 from certificates.services.events import event_record
-from lms.mail import MailNotSent, mail_render, mail_send
+from lms.mail import MailNotSent, mail_render, mail_send_or_record
 
 
 def certificate_notify(*, certificate_id: int) -> bool:
@@ -51,16 +50,10 @@ def certificate_notify(*, certificate_id: int) -> bool:
             subject=f"Your certificate for {certificate.course_title} is ready",
             to=[user.email],
         )
-        try:
-            mail_send(message)
-        except MailNotSent as error:
-            failure = error
-            Certificate.objects.filter(pk=certificate.pk).update(
-                notice_failures=F("notice_failures") + 1,
-                notice_failed_at=timezone.now(),
-                notice_error=error.reason,
-            )
-        else:
+        failure = mail_send_or_record(
+            message, rows=Certificate.objects.filter(pk=certificate.pk), prefix="notice"
+        )
+        if failure is None:
             certificate.notified_at = timezone.now()
             certificate.save(update_fields=["notified_at"])
             event_record(certificate, CertificateEvent.Kind.EMAILED, note=user.email)

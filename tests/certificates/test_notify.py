@@ -77,7 +77,7 @@ def test_a_mail_server_failure_leaves_the_certificate_unnotified_for_the_retry(c
 
     with (
         mock.patch(
-            "certificates.services.notify.mail_send", side_effect=MailNotSent("421 Try later")
+            "lms.mail.mail_send", side_effect=MailNotSent("421 Try later")
         ),
         pytest.raises(OSError),
     ):

@@ -1,6 +1,6 @@
 """A director's reminder through a real SMTP server on loopback: what the resident receives,
-and a refusing server, after which the reminder stays unsent, the task retries, and staff see
-it among the reminders that did not go out."""
+and a refusing server, after which the reminder stays unsent with the failure recorded, the
+task retries, and staff see it among the reminders that did not go out, with the reason."""
 
 from datetime import timedelta
 
@@ -55,6 +55,9 @@ def test_a_refusal_leaves_the_reminder_unsent_and_the_task_retries(smtp_server, 
     assert raised.value.reason.endswith("451 4.3.0 Mail server temporarily rejected message")
     reminder.refresh_from_db()
     assert reminder.sent_at is None
+    assert reminder.send_failures == 1
+    assert reminder.send_failed_at is not None
+    assert reminder.send_error.endswith("451 4.3.0 Mail server temporarily rejected message")
     assert smtp_server.received == []
 
     # As a worker runs it, retries included: the server takes the second try.
@@ -65,6 +68,7 @@ def test_a_refusal_leaves_the_reminder_unsent_and_the_task_retries(smtp_server, 
     assert len(smtp_server.received) == 1
     reminder.refresh_from_db()
     assert reminder.sent_at is not None
+    assert reminder.send_failures == 2  # both refusals stay on record
 
 
 def test_staff_see_the_reminders_that_did_not_go_out(smtp_server, reminder, admin_client, caplog):
@@ -80,3 +84,4 @@ def test_staff_see_the_reminders_that_did_not_go_out(smtp_server, reminder, admi
     assert unsent.status_code == 200
     assert link in unsent.text
     assert link not in sent.text
+    assert "ConnectionRefusedError" in admin_client.get(link).text  # why, for staff

@@ -1,13 +1,14 @@
 """Invitations to cohorts: the invitee's own, a cohort's as its directors see them, the link."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -145,4 +146,17 @@ def cohort_invitations_open(*, cohort: Cohort) -> QuerySet[CohortInvitation]:
         .exclude(status=CohortInvitation.Status.ACCEPTED)
         .only("id", "cohort_id", "email", "status", "created_at", "responded_at")
         .order_by("status", "email")
+    )
+
+
+def invitations_awaiting_delivery(*, older_than: datetime) -> list[int]:
+    """Invitations still waiting, made before `older_than` and within their link's validity,
+    whose e-mail has not gone (the task gave up, or its message was lost)."""
+    return list(
+        CohortInvitation.objects.filter(
+            status=CohortInvitation.Status.INVITED,
+            sent_at__isnull=True,
+            created_at__lt=older_than,
+            created_at__gte=timezone.now() - timedelta(days=INVITATION_VALID_DAYS),
+        ).values_list("id", flat=True)
     )

@@ -9,9 +9,7 @@ with them); until then they stay where they are.
 import secrets
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,6 +28,7 @@ from courses.models import (
     ModuleProgress,
 )
 from lms.errors import ApplicationError, NotFound
+from lms.mail import MailNotSent, mail_render, mail_send_or_record
 
 INVITED = CohortInvitation.Status.INVITED
 
@@ -155,8 +154,11 @@ def cohort_invitation_send(*, invitation_id: int) -> bool:
     """E-mail an invitation still waiting, once: True if a mail was sent (safe to run twice).
 
     A new account's e-mail links to the page that sets its password (which accepts); an
-    existing account's links to the page where they accept or decline.
+    existing account's links to the page where they accept or decline. A refusal is counted on
+    the invitation with the server's answer and raised as MailNotSent after the commit, for the
+    task to retry.
     """
+    failure: MailNotSent | None = None
     with transaction.atomic():
         invitation = _locked(invitation_id)
         if invitation is None or invitation.status != INVITED or invitation.sent_at is not None:
@@ -183,16 +185,19 @@ def cohort_invitation_send(*, invitation_id: int) -> bool:
             "password_valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
             "valid_days": INVITATION_VALID_DAYS,
         }
-        message = EmailMultiAlternatives(
+        message = mail_render(
+            template="courses/email/invitation",
+            context=context,
             subject=f"You are invited to {cohort.course.title} with {cohort.name}",
-            body=render_to_string("courses/email/invitation.txt", context),
             to=[invitation.email],
-            reply_to=[inviter.email] if inviter is not None and inviter.email else None,
+            reply_to=[inviter.email] if inviter is not None and inviter.email else [],
         )
-        message.attach_alternative(
-            render_to_string("courses/email/invitation.html", context), "text/html"
+        failure = mail_send_or_record(
+            message, rows=CohortInvitation.objects.filter(pk=invitation.pk)
         )
-        message.send()
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
+        if failure is None:
+            invitation.sent_at = timezone.now()
+            invitation.save(update_fields=["sent_at"])
+    if failure is not None:
+        raise failure
     return True

@@ -12,7 +12,7 @@ from courses.cohorts.selectors.dashboard import OVERDUE, PASSED, cohort_progress
 from courses.cohorts.selectors.reminders import REMINDER_INTERVAL
 from courses.models import Cohort, Enrolment, LearnerReminder
 from lms.errors import ApplicationError, Conflict, NotFound
-from lms.mail import mail_render, mail_send
+from lms.mail import MailNotSent, mail_render, mail_send_or_record
 from tasks.enqueue import SEND_LEARNER_REMINDER, enqueue
 
 
@@ -93,7 +93,13 @@ def learner_reminder_request(*, actor: User, cohort: Cohort, user_id: int) -> Le
 
 
 def learner_reminder_deliver(*, reminder_id: int) -> bool:
-    """E-mail a recorded reminder, once. True if a mail was sent (safe to run twice)."""
+    """E-mail a recorded reminder, once. True if a mail was sent (safe to run twice).
+
+    A refusal is counted on the reminder with the server's answer (staff see it in the admin)
+    and raised as MailNotSent after the commit: the task retries, the sweeper re-sends it
+    within the day.
+    """
+    failure: MailNotSent | None = None
     with transaction.atomic():
         reminder = (
             LearnerReminder.objects.select_for_update(of=("self",))
@@ -123,9 +129,10 @@ def learner_reminder_deliver(*, reminder_id: int) -> bool:
             to=[learner.email],
             reply_to=[director.email] if director and director.email else [],
         )
-        # Raises MailNotSent unless the mail server took it: sent_at stays empty, the task
-        # retries, and the sweeper re-sends it within the day.
-        mail_send(message)
-        reminder.sent_at = timezone.now()
-        reminder.save(update_fields=["sent_at"])
+        failure = mail_send_or_record(message, rows=LearnerReminder.objects.filter(pk=reminder.pk))
+        if failure is None:
+            reminder.sent_at = timezone.now()
+            reminder.save(update_fields=["sent_at"])
+    if failure is not None:
+        raise failure
     return True

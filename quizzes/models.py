@@ -104,9 +104,7 @@ class Question(models.Model):
     class Meta:
         ordering = ["category", "id"]
         indexes = [
-            models.Index(
-                fields=["category"], condition=Q(is_current=True), name="question_current"
-            )
+            models.Index(fields=["category"], condition=Q(is_current=True), name="question_current")
         ]
 
     def __str__(self) -> str:

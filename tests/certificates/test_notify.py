@@ -76,9 +76,7 @@ def test_a_mail_server_failure_leaves_the_certificate_unnotified_for_the_retry(c
     assert certificate is not None
 
     with (
-        mock.patch(
-            "lms.mail.mail_send", side_effect=MailNotSent("421 Try later")
-        ),
+        mock.patch("lms.mail.mail_send", side_effect=MailNotSent("421 Try later")),
         pytest.raises(OSError),
     ):
         certificate_notify(certificate_id=certificate.id)

@@ -7,9 +7,9 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 
 from accounts.models import User
-from accounts.selectors.profile import time_zone_choices
 from accounts.services.names import FULL_NAME_MAX
 from accounts.services.passwords import password_reset_email_allowed
+from lms.time_zones import time_zone_choices
 from tasks.enqueue import SEND_PASSWORD_RESET, enqueue
 
 
@@ -63,7 +63,8 @@ class ProfileForm(forms.Form):
         help_text="Due dates, deadlines and the times on your attempts are shown in this zone.",
     )
     reminder_emails = forms.BooleanField(
-        label="E-mail me reminders from my program director about unfinished modules",
+        label="E-mail me reminders of due dates, and from my program director about "
+        "unfinished modules",
         required=False,
     )
 

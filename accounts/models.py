@@ -1,18 +1,9 @@
-from zoneinfo import available_timezones
-
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 
+from lms.time_zones import validate_time_zone
 
-def validate_time_zone(value: str) -> None:
-    """A zone of the IANA database as this machine's zoneinfo knows it ("Europe/Paris")."""
-    if value and value not in available_timezones():
-        raise ValidationError(
-            "“%(value)s” is not a time zone we know. Choose one from the list.",
-            code="invalid_time_zone",
-            params={"value": value},
-        )
+__all__ = ["User", "validate_time_zone"]  # migrations name the validator here
 
 
 class User(AbstractUser):
@@ -33,8 +24,21 @@ class User(AbstractUser):
     )
     reminder_emails = models.BooleanField(
         default=True,
-        help_text="Program directors may e-mail reminders about unfinished modules.",
+        help_text="E-mail reminders of due dates and from program directors about unfinished "
+        "modules.",
     )
+    # The secret in the address of the person's due-date calendar feed; made when first asked
+    # for, replaced when they ask for a new address (the old one stops working).
+    calendar_token = models.CharField(max_length=43, blank=True, editable=False)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar_token"],
+                condition=~models.Q(calendar_token=""),
+                name="calendar_token_unique",
+            )
+        ]
 
     def get_full_name(self) -> str:
         return self.full_name.strip() or super().get_full_name() or self.username

@@ -12,5 +12,6 @@ urlpatterns = [
     ),
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("me/profile/", views.profile, name="profile"),
+    path("me/calendar/", views.calendar_address, name="calendar-address"),
     path("sign-up/", views.sign_up, name="sign-up"),
 ]

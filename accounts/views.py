@@ -9,11 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from accounts.forms import PasswordResetForm, ProfileForm, SignUpForm
 from accounts.lockout import wait_in_words
 from accounts.models import User
 from accounts.selectors.profile import certified_names, name_changes_waiting
+from accounts.services.calendar import calendar_token_issue
 from accounts.services.passwords import password_reset_address_allowed, password_reset_completed
 from accounts.services.profile import profile_update
 from accounts.services.registration import account_register
@@ -133,8 +135,25 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
         "certificates": certified_names(user),
         "waiting": name_changes_waiting(user),
+        "calendar_url": settings.SITE_URL + reverse("calendar-feed", args=[user.calendar_token])
+        if user.calendar_token
+        else "",
     }
     return render(request, "registration/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def calendar_address(request: HttpRequest) -> HttpResponse:
+    replaced = bool(cast(User, request.user).calendar_token)
+    calendar_token_issue(user=cast(User, request.user))
+    messages.success(
+        request,
+        "Your calendar has a new address: the old one no longer works."
+        if replaced
+        else "Your calendar address is ready: add it to your calendar app.",
+    )
+    return redirect(reverse("profile") + "#calendar")
 
 
 # --- self-registration --------------------------------------------------------------------

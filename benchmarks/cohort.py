@@ -50,7 +50,6 @@ from django.utils import timezone  # noqa: E402
 from benchmarks._database import create_database  # noqa: E402
 from courses.cohorts.selectors.dashboard import (  # noqa: E402
     FAILED,
-    NEW_LEARNER_GRACE_DAYS,
     OVERDUE,
     PASSED,
     LearnerRow,
@@ -69,6 +68,7 @@ from courses.models import (  # noqa: E402
     ModuleDueDate,
     ModuleProgress,
 )
+from courses.selectors.due_dates import NEW_LEARNER_GRACE_DAYS  # noqa: E402
 from quizzes.models import Quiz  # noqa: E402
 
 BUDGET_RATIO = 20

@@ -5,6 +5,7 @@ from .models import (
     CohortExport,
     CohortInvitation,
     Course,
+    DueDateReminder,
     Enrolment,
     LearnerReminder,
     Lesson,
@@ -120,6 +121,23 @@ class CohortInvitationAdmin(admin.ModelAdmin):
     search_fields = ("email", "cohort__name")
     exclude = ("token",)  # the secret of the e-mail's link
     readonly_fields = [f.name for f in CohortInvitation._meta.fields if f.name != "token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DueDateReminder)
+class DueDateReminderAdmin(admin.ModelAdmin):
+    """The site's due-date reminders: which did not go out, how often the mail server refused
+    and its last answer. The worker retries them; beat re-sends them for a day."""
+
+    list_display = ("enrolment", "module", "kind", "due_on", "created_at", "sent_at")
+    list_filter = (ReminderSentFilter, "kind")
+    search_fields = ("enrolment__user__username", "enrolment__user__full_name")
+    readonly_fields = [f.name for f in DueDateReminder._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from courses.cohorts.services.extensions import EXTENSION_REASON_MAX
 from courses.cohorts.services.rosters import ROSTER_MAX_BYTES, roster_size_check
 from lms.errors import ApplicationError
+from lms.time_zones import time_zone_choices
 
 from .models import CohortExport, Course
 
@@ -23,10 +24,16 @@ class CohortCreateForm(forms.Form):
         initial=14,
         label="At risk after this many days without activity",
     )
+    time_zone = forms.ChoiceField(
+        label="Time zone of the program",
+        required=False,
+        help_text="Due dates end at midnight in this zone, wherever a learner is.",
+    )
 
     def __init__(self, *args, courses, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["course"]).queryset = courses  # as declared
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = time_zone_choices()
 
 
 class LearnerAddForm(forms.Form):

@@ -1,6 +1,7 @@
 """Courses, modules, lessons, enrolment, cohorts and the progress read model."""
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
@@ -10,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+
+from lms.time_zones import validate_time_zone, zone_or_site
 
 
 class Competency(models.TextChoices):
@@ -168,6 +171,13 @@ class Cohort(models.Model):
     inactivity_days = models.PositiveSmallIntegerField(
         default=14, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
+    # Where the program is: a due date ends at midnight here, whoever looks at it from where.
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Due dates end at midnight in this zone; empty: the site's zone.",
+    )
     # Not a column: `cohort_for_viewer` (courses.cohorts.selectors.access) sets it on the
     # cohort it hands out: whether the viewer may change the cohort.
     viewer_is_director: bool
@@ -187,6 +197,10 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_or_site(self.time_zone)
 
 
 class ModuleDueDate(models.Model):
@@ -417,6 +431,43 @@ class LearnerReminder(MailDelivery):
 
     def __str__(self) -> str:
         return f"Reminder to enrolment {self.enrolment_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DueDateReminderKind(models.TextChoices):
+    UPCOMING = "upcoming", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+
+
+class DueDateReminder(MailDelivery):
+    """A reminder e-mail the site sends a learner about one module's due date: days before it
+    (DUE_DATE_REMINDER_DAYS_BEFORE), and once when it has passed. One of each kind per due
+    date: an extended due date gets its own."""
+
+    Kind = DueDateReminderKind
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="due_date_reminders"
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=DueDateReminderKind.choices)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "module", "kind", "due_on"], name="one_reminder_per_due_date"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="due_reminder_unsent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.module} for enrolment {self.enrolment_id}"
 
 
 class CohortExportFilter(models.Model):

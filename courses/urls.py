@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("calendar/<str:token>/due-dates.ics", feeds.calendar_feed, name="calendar-feed"),
     path("courses/<slug:slug>/", views.course_detail, name="course"),
     path("courses/<slug:slug>/enrol/", views.course_enrol, name="course-enrol"),
     path("lessons/<int:lesson_id>/", views.lesson_detail, name="lesson"),

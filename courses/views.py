@@ -25,6 +25,7 @@ from courses.cohorts.services import reminders as reminders_services
 from courses.cohorts.services import rosters as rosters_services
 from courses.selectors import catalogue as catalogue_selectors
 from courses.selectors import learning as learning_selectors
+from courses.selectors.due_dates import NEW_LEARNER_GRACE_DAYS
 from courses.services import enrolment as enrolment_services
 from lms.errors import ApplicationError, NotFound
 from lms.forms import show_service_error
@@ -250,7 +251,7 @@ def _cohort_learner_page(request, cohort, user_id, extension_form=None, status=2
             "reminder": reminder,
             "reminder_from": reminders_selectors.reminder_allowed_from(reminder),
             "extensions": extensions,
-            "grace_days": dashboard_selectors.NEW_LEARNER_GRACE_DAYS,
+            "grace_days": NEW_LEARNER_GRACE_DAYS,
             "extension_form": extension_form
             or forms.DueDateExtensionForm(modules=progress.modules),
         },

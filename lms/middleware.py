@@ -1,5 +1,4 @@
 from collections.abc import Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from lms.api import not_found
 from lms.errors import ApplicationError
+from lms.time_zones import zone_or_site
 
 
 class UserTimeZoneMiddleware:
@@ -21,14 +21,8 @@ class UserTimeZoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         zone_name = getattr(user, "time_zone", "") if user is not None else ""
-        zone = None
         if zone_name:
-            try:
-                zone = ZoneInfo(zone_name)
-            except (ZoneInfoNotFoundError, ValueError):
-                zone = None  # a zone this machine's tzdata no longer knows: the site's
-        if zone is not None:
-            timezone.activate(zone)
+            timezone.activate(zone_or_site(zone_name))
         else:
             timezone.deactivate()
         try:

@@ -34,6 +34,7 @@ SWEEPERS = {
     "sweep-stuck-exports": "tasks.reports.sweep_stuck_exports",
     "sweep-learner-reminders": "tasks.reminders.sweep_learner_reminders",
     "sweep-unsent-invitations": "tasks.reports.sweep_unsent_invitations",
+    "due-date-reminders": "tasks.reminders.send_due_date_reminders",
 }
 
 

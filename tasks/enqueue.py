@@ -17,6 +17,7 @@ RUN_CERTIFICATE_BATCH = "tasks.certificates.run_certificate_batch"
 BUILD_COHORT_EXPORT = "tasks.reports.build_cohort_export"
 SEND_COHORT_INVITATION = "tasks.reports.send_cohort_invitation"
 SEND_LEARNER_REMINDER = "tasks.reminders.send_learner_reminder"
+SEND_DUE_DATE_REMINDER = "tasks.reminders.send_due_date_reminder"
 SEND_PASSWORD_RESET = "tasks.accounts.send_password_reset"  # noqa: S105  (a task name)
 
 TASK_NAMES = (
@@ -27,6 +28,7 @@ TASK_NAMES = (
     BUILD_COHORT_EXPORT,
     SEND_COHORT_INVITATION,
     SEND_LEARNER_REMINDER,
+    SEND_DUE_DATE_REMINDER,
     SEND_PASSWORD_RESET,
 )
 

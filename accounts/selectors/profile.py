@@ -1,7 +1,6 @@
 """What the profile page shows beside the form: the certificates that carry the name."""
 
 from dataclasses import dataclass
-from zoneinfo import available_timezones
 
 from accounts.models import User
 from certificates.models import Certificate, NameChangeRequest
@@ -12,12 +11,6 @@ class NameChangeWaiting:
     course_title: str
     requested_name: str
     requested_at: object
-
-
-def time_zone_choices() -> list[tuple[str, str]]:
-    """Every zone this machine knows, by name ("America/Toronto"), the site's default first."""
-    zones = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
-    return [("", "The site's time zone (UTC)")] + [(z, z.replace("_", " ")) for z in zones]
 
 
 def certified_names(user: User) -> list[Certificate]:

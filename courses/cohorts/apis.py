@@ -34,6 +34,9 @@ class CohortOutput(serializers.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     inactivity_days = serializers.IntegerField()
+    time_zone = serializers.CharField(
+        help_text="Due dates end at midnight here; empty: the site's."
+    )
     learner_count = serializers.IntegerField()
 
 
@@ -43,6 +46,14 @@ class CohortCreateInput(serializers.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     inactivity_days = serializers.IntegerField(min_value=1, max_value=365, default=14)
+    time_zone = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An IANA zone (“America/Chicago”): due dates end at midnight there; empty: "
+        "the site's zone.",
+    )
 
 
 class CohortListApi(ListAPIView):

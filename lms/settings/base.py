@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -122,7 +124,13 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# The site's zone (an IANA name, "America/New_York"): what people without a zone of their own
+# see, and where a cohort without one ends its due dates.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError) as error:
+    raise ImproperlyConfigured(f"TIME_ZONE={TIME_ZONE!r} is not a known time zone") from error
 USE_I18N = True
 USE_TZ = True
 
@@ -190,6 +198,11 @@ BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
 # again; beat sends them this often. docs/reliability.md: what they recover, and how fast.
 TASKS_STUCK_AFTER_SECONDS = env.int("TASKS_STUCK_AFTER_SECONDS", default=300)
 TASKS_SWEEP_INTERVAL_SECONDS = env.int("TASKS_SWEEP_INTERVAL_SECONDS", default=60)
+# Learners are e-mailed this many days before a required module is due (0: not before), and
+# once when it becomes overdue; each can turn reminders off in their profile.
+DUE_DATE_REMINDER_DAYS_BEFORE = env.int("DUE_DATE_REMINDER_DAYS_BEFORE", default=3)
+if not 0 <= DUE_DATE_REMINDER_DAYS_BEFORE <= 30:
+    raise ImproperlyConfigured("DUE_DATE_REMINDER_DAYS_BEFORE must be between 0 and 30 days")
 BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("queue", "processed", "control"):

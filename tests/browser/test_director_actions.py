@@ -19,7 +19,6 @@ from playwright.sync_api import FilePayload, Page, ViewportSize, expect
 
 from certificates.models import CertificateBatch
 from certificates.services.batches import certificate_batch_run
-from courses.cohorts.selectors.dashboard import NEW_LEARNER_GRACE_DAYS
 from courses.cohorts.services.exports import cohort_export_build
 from courses.cohorts.services.reminders import learner_reminder_deliver
 from courses.models import (
@@ -30,6 +29,7 @@ from courses.models import (
     Enrolment,
     ModuleDueDate,
 )
+from courses.selectors.due_dates import NEW_LEARNER_GRACE_DAYS
 from tasks.enqueue import BUILD_COHORT_EXPORT, RUN_CERTIFICATE_BATCH, SEND_LEARNER_REMINDER
 from tests.browser.test_director import program_director
 from tests.browser.test_learner_flow import log_in

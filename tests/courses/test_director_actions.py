@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from courses.cohorts.selectors.dashboard import NEW_LEARNER_GRACE_DAYS, cohort_progress
+from courses.cohorts.selectors.dashboard import cohort_progress
 from courses.cohorts.services.exports import cohort_export_build, cohort_export_request
 from courses.cohorts.services.extensions import (
     due_date_extension_grant,
@@ -25,6 +25,7 @@ from courses.models import (
     LearnerReminder,
     ModuleDueDate,
 )
+from courses.selectors.due_dates import NEW_LEARNER_GRACE_DAYS
 from lms.errors import ApplicationError, Conflict, PermissionDenied
 from tasks.enqueue import SEND_COHORT_INVITATION, SEND_LEARNER_REMINDER
 from tasks.reminders import send_learner_reminder, sweep_learner_reminders

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from courses.models import (
     Cohort,
@@ -18,6 +17,7 @@ from courses.models import (
     ModuleDueDate,
     ModuleProgress,
 )
+from courses.selectors.due_dates import NEW_LEARNER_GRACE_DAYS, cohort_today, grace_ends_on
 
 NOT_STARTED = ModuleProgress.Status.NOT_STARTED
 
@@ -38,14 +38,6 @@ CELL_STATUS_LABELS = {**dict(ModuleProgress.Status.choices), OVERDUE: "Overdue"}
 
 
 SCORE_BINS = 10  # score distribution: 0-9 %, 10-19 %, ..., 90-100 %
-
-
-# A learner who has just joined cannot have done modules whose due dates passed before they
-# came: for this many days after joining (the day they join counts as the first), no module is
-# overdue for them and so none puts them at risk. From the next day the cohort's due dates (or
-# their own extensions) apply again. Two weeks is what residency programmes give a resident
-# who starts late to catch up; a failed last attempt or inactivity still count meanwhile.
-NEW_LEARNER_GRACE_DAYS = 14
 
 
 # A progress row as the dashboard reads it: (status, best score, attempts, last attempt passed).
@@ -436,10 +428,6 @@ def _learner_cells(
     return _LearnerCells(cells, risks, passed, average)
 
 
-def _grace_until(enrolled_at: datetime, tz: tzinfo) -> date:
-    return enrolled_at.astimezone(tz).date() + timedelta(days=NEW_LEARNER_GRACE_DAYS - 1)
-
-
 def _inactivity(
     last_activity: datetime | None,
     enrolled_at: datetime,
@@ -462,8 +450,9 @@ def _inactivity(
 def _cohort_progress(
     cohort: Cohort, today: date | None, only_user_id: int | None
 ) -> CohortProgress:
-    today = today or timezone.localdate()
-    tz = timezone.get_current_timezone()
+    # The cohort's day and zone, whoever looks: a due date ends at midnight where it is.
+    today = today or cohort_today(cohort)
+    tz = cohort.zone
     reads = _cohort_reads(cohort, only_user_id, tz)
     modules = reads.modules
     plan = _module_plan(modules, reads.due, today)
@@ -529,7 +518,7 @@ def _cohort_progress(
                     for code, mask, size in plan.tagged_masks
                 },
                 extended_due=extended or {},
-                grace_until=_grace_until(enrolled_at, tz) if in_grace else None,
+                grace_until=grace_ends_on(enrolled_at, tz) if in_grace else None,
             )
         )
     completed = sum(1 for r in learners if r.enrolment_status == Enrolment.Status.COMPLETED)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
@@ -11,6 +12,7 @@ from courses.models import (
     Course,
 )
 from lms.errors import ApplicationError, Conflict
+from lms.time_zones import validate_time_zone
 
 
 @transaction.atomic
@@ -22,6 +24,7 @@ def cohort_create(
     start_date: date,
     end_date: date,
     inactivity_days: int = 14,
+    time_zone: str = "",
 ) -> Cohort:
     """A program director opens a cohort in a published course and becomes its director."""
     access_selectors.require_cohort_creator(actor)
@@ -43,6 +46,10 @@ def cohort_create(
         errors["end_date"] = ["The cohort must end on or after the day it starts."]
     if not 1 <= inactivity_days <= 365:
         errors["inactivity_days"] = ["Choose between 1 and 365 days."]
+    try:
+        validate_time_zone(time_zone)
+    except DjangoValidationError as error:
+        errors["time_zone"] = list(error.messages)
     if errors:
         first = next(iter(errors.values()))[0]
         raise ApplicationError(first, code="invalid", details=errors)
@@ -54,6 +61,7 @@ def cohort_create(
                 start_date=start_date,
                 end_date=end_date,
                 inactivity_days=inactivity_days,
+                time_zone=time_zone,
             )
     except IntegrityError:
         raise Conflict(

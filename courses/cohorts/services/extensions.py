@@ -3,12 +3,12 @@
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
 from courses.cohorts.selectors.access import require_director
 from courses.models import Cohort, DueDateExtension, Enrolment, Module, ModuleDueDate
+from courses.selectors.due_dates import cohort_today
 from lms.errors import ApplicationError, NotFound
 
 EXTENSION_REASON_MAX = 500
@@ -48,7 +48,7 @@ def due_date_extension_grant(
     and within the cohort's dates.
     """
     require_director(actor, cohort)
-    today = today or timezone.localdate()
+    today = today or cohort_today(cohort)
     enrolment, module = _learner_module(cohort, user_id, module_id)
     reason = " ".join(reason.split())
     cohort_due = (

@@ -25,6 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from accounts.services.calendar import calendar_token_issue
 from certificates.models import Certificate, CertificateBatch
 from certificates.services.batches import certificate_batch_create
 from certificates.services.credit import credit_claim_create
@@ -403,6 +404,9 @@ ROUTE_KWARGS.update(
         "password_reset_complete": _none,
         "profile": _none,
         "sign-up": _none,
+        "calendar-address": _none,
+        # the learner's secret address, issued for the call: the secret is the only key
+        "calendar-feed": lambda w: {"token": calendar_token_issue(user=w.users["learner"])},
         "cohort-invitation": lambda w: {"token": w.invitation_link},
         "cohort-invitation-respond": lambda w: {"invitation_id": w.invitation.id},
         "api:cohort-invitations": _cohort,
@@ -579,6 +583,8 @@ EXPECTED: dict[str, Expect] = {
     "password_reset_complete": Expect(get=public()),
     "profile": Expect(get=signed_in()),
     "sign-up": Expect(get=public(HIDDEN)),  # self-registration is off unless settings turn it on
+    "calendar-address": Expect(post=signed_in()),  # a new secret for one's own calendar
+    "calendar-feed": Expect(get=public()),  # whoever holds the address: a calendar app
     # the e-mail's signed link is the secret: anyone holding it sees the invitation
     "cohort-invitation": Expect(get=public(), post=public()),
     # only the invitee answers; to anyone else it does not exist

@@ -406,7 +406,7 @@ ROUTE_KWARGS.update(
         "sign-up": _none,
         "calendar-address": _none,
         # the learner's secret address, issued for the call: the secret is the only key
-        "calendar-feed": lambda w: {"token": calendar_token_issue(user=w.users["learner"])},
+        "calendar-feed": lambda w: {"token": calendar_token_issue(user=w.users["learner"])},  # type: ignore[arg-type]
         "cohort-invitation": lambda w: {"token": w.invitation_link},
         "cohort-invitation-respond": lambda w: {"invitation_id": w.invitation.id},
         "api:cohort-invitations": _cohort,

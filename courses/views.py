@@ -25,7 +25,11 @@ from courses.cohorts.services import reminders as reminders_services
 from courses.cohorts.services import rosters as rosters_services
 from courses.selectors import catalogue as catalogue_selectors
 from courses.selectors import learning as learning_selectors
-from courses.selectors.due_dates import NEW_LEARNER_GRACE_DAYS
+from courses.selectors.due_dates import (
+    NEW_LEARNER_GRACE_DAYS,
+    learner_due_dates,
+    learner_due_dates_for,
+)
 from courses.services import enrolment as enrolment_services
 from lms.errors import ApplicationError, NotFound
 from lms.forms import show_service_error
@@ -52,6 +56,7 @@ def dashboard(request):
             "certificates": certificates_of(user=request.user)[:5],
             "roles": learning_selectors.roles_of(user=request.user),
             "invitations": invitations_selectors.invitations_pending_for(user=request.user),
+            "due_dates": learner_due_dates(enrolments=enrolments),
         },
     )
 
@@ -61,13 +66,14 @@ def course_detail(request, slug):
     course = catalogue_selectors.course_detail(user=request.user, slug=slug)
     enrolment = learning_selectors.enrolment_of(user=request.user, course=course)
     progress = learning_selectors.module_progress_by_module(enrolment=enrolment)
-    modules = [(m, progress.get(m.id)) for m in course.modules.all()]
+    due_dates = learner_due_dates_for(enrolment=enrolment)
+    modules = [(m, progress.get(m.id), due_dates.get(m.id)) for m in course.modules.all()]
     learning = certificate = None
     awaits_claim = False
     retry_modules: set[int] = set()
     if enrolment is not None:
         learning = learning_selectors.learning_state(enrolment=enrolment)
-        failed = [m for m, row in modules if row is not None and row.status == row.Status.FAILED]
+        failed = [m for m, row, _ in modules if row is not None and row.status == row.Status.FAILED]
         retry_modules = learning_selectors.modules_with_attempts_left(
             user=request.user, modules=failed
         )
@@ -137,7 +143,9 @@ def lesson_complete(request, lesson_id):
     lesson = _lesson_for(request, lesson_id)
     enrolment_services.lesson_complete(user=request.user, lesson=lesson)
     if request.headers.get("HX-Request"):
-        return render(request, "courses/partials/lesson_read.html", {"lesson": lesson})
+        return render(
+            request, "courses/partials/lesson_read.html", {"lesson": lesson, "just_marked": True}
+        )
     return redirect("lesson", lesson_id=lesson.id)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from courses.selectors.catalogue import courses_visible_to
+from courses.selectors.due_dates import learner_due_dates_for
 from courses.selectors.learning import enrolment_of
 from lms.errors import ApplicationError, NotFound
 from quizzes.selectors import access as access_selectors
@@ -76,6 +77,7 @@ def quiz_detail(request, quiz_id):
     standing = review_selectors.quiz_standing(
         quiz=quiz, rows=attempts, attempts_allowed=rules.attempts_allowed
     )
+    enrolment = enrolment_of(user=request.user, course=course)
     return render(
         request,
         "quizzes/quiz_detail.html",
@@ -83,7 +85,8 @@ def quiz_detail(request, quiz_id):
             "quiz": quiz,
             "course": course,
             "rules": rules,
-            "enrolment": enrolment_of(user=request.user, course=course),
+            "enrolment": enrolment,
+            "due": learner_due_dates_for(enrolment=enrolment).get(quiz.module_id),
             "attempts": attempts,
             "standing": standing,
             "open_attempt": standing.open_attempt,

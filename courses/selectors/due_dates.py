@@ -53,6 +53,11 @@ class ModuleDue:
     passed: bool  # they passed the module
     overdue: bool  # the date has passed (and they are past their grace) and it is not passed
 
+    @property
+    def zone_label(self) -> str:
+        """The cohort's zone as people read it ("America/New York")."""
+        return str(self.due_at.tzinfo).replace("_", " ")
+
 
 def learner_due_dates(*, enrolments: list[Enrolment]) -> dict[int, dict[int, ModuleDue]]:
     """Per enrolment id, per module id, the learner's due date; modules without one are left

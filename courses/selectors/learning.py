@@ -84,7 +84,7 @@ def progress_of(*, user: User) -> list[Enrolment]:
     """Every enrolment of the user with its modules' progress, for 'my progress'."""
     enrolments = list(
         Enrolment.objects.filter(user=user)
-        .select_related("course")
+        .select_related("course", "cohort")  # the cohort: its zone ends the due dates
         .prefetch_related(
             Prefetch(
                 "module_progress",

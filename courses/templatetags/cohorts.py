@@ -38,7 +38,8 @@ def abbreviation(code: str) -> str:
 
 @register.filter
 def get(mapping, key):
-    return mapping.get(key)
+    """mapping[key], or None; None for no mapping, so lookups chain (`a|get:x|get:y`)."""
+    return mapping.get(key) if mapping else None
 
 
 @register.simple_tag(takes_context=True)

@@ -307,3 +307,40 @@ def test_a_learner_makes_and_replaces_their_calendar_address_from_the_profile(du
     learner.user.refresh_from_db()
     assert learner.user.calendar_token != first
     assert "the old one no longer works" in page.content.decode()
+
+
+# --- where learners see them -------------------------------------------------------------------
+
+
+def test_the_course_page_dashboard_and_quiz_page_show_due_dates_and_what_is_overdue(
+    due_soon, client
+):
+    first, second, (learner, *_) = due_soon
+    learner.user.time_zone = "Asia/Tokyo"  # their own zone does not move the cohort's dates
+    learner.user.save(update_fields=["time_zone"])
+    client.force_login(learner.user)
+    quiz = first.quizzes.get()
+    with at_instant():
+        course_page = client.get(reverse("course", args=[first.course.slug])).content.decode()
+        dashboard = client.get(reverse("dashboard")).content.decode()
+        quiz_page = client.get(reverse("quiz", args=[quiz.id])).content.decode()
+
+    text = " ".join(course_page.split())
+    assert 'Due by the end of <time datetime="2026-12-04">Friday 4 December 2026</time>' in text
+    assert "<strong>Overdue:</strong> was due by the end of" in text
+    assert "Tuesday 1 December 2026" in text and "(America/Toronto time)" in text
+    dashboard = " ".join(dashboard.split())
+    assert f"{second.title}: Not started · <strong>overdue</strong> (was due 1 Dec)" in dashboard
+    assert f"{first.title}: Not started · due 4 Dec" in dashboard
+    assert "Friday 4 December 2026" in quiz_page
+
+
+def test_a_learner_outside_a_cohort_sees_no_due_dates(course, client):
+    from tests.factories import UserFactory, enrol
+
+    user = UserFactory(username="self-paced")
+    enrol(user, course)
+    client.force_login(user)
+    page = client.get(reverse("course", args=[course.slug])).content.decode()
+    assert 'class="due' not in page
+    assert client.get(reverse("dashboard")).status_code == 200

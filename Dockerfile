@@ -22,9 +22,10 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, so code changes don't reinstall them.
+# Dependencies first, so code changes don't reinstall them: the runtime lock only (no test
+# tools), every file checked against its hash.
 COPY requirements.lock ./
-RUN pip install -r requirements.lock
+RUN pip install --require-hashes -r requirements.lock
 
 # The code stays owned by root (read-only for the app); only media/ and var/ are writable.
 COPY . .

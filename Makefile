@@ -17,11 +17,11 @@ PYTEST_ARGS ?= --create-db
 help:
 	@echo "Targets:"
 	@echo "  help     list these targets (default)"
-	@echo "  venv     system libraries + .venv with requirements.lock installed"
+	@echo "  venv     system libraries + .venv with requirements-dev.lock installed (hashes checked)"
 	@echo "  run      migrate, load demo data, collectstatic, then web + worker + beat (honcho)"
 	@echo "  test     test deps + services (PostgreSQL, Redis), ruff, mypy, migrations check, pytest"
 	@echo "  bench    run every benchmarks/*.py against real services"
-	@echo "  lock     recompile requirements.lock from pyproject.toml (with the dev extra)"
+	@echo "  lock     recompile requirements.lock (runtime) and requirements-dev.lock, with hashes"
 	@echo "  lint     ruff check + ruff format --check + mypy"
 	@echo "  format   ruff format + ruff check --fix"
 	@echo "  clean    remove var/, media/, staticfiles/ and caches (keeps .venv)"
@@ -29,17 +29,17 @@ help:
 # --- environment ------------------------------------------------------------------------
 venv: $(STAMP)
 
-# Rebuilt whenever requirements.lock changes.
-$(STAMP): requirements.lock
+# Rebuilt whenever a lock changes. The dev lock holds the runtime lock's pins plus the tools.
+$(STAMP): requirements.lock requirements-dev.lock
 	scripts/system-deps.sh
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is required; $(PYTHON) is " + sys.version.split()[0])'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check --upgrade pip
-	$(PIP) install -r requirements.lock
+	$(PIP) install --require-hashes -r requirements-dev.lock
 	touch $@
 
-requirements.lock:
-	@echo "requirements.lock is missing: run 'make lock' to create it from pyproject.toml" >&2
+requirements.lock requirements-dev.lock:
+	@echo "$@ is missing: run 'make lock' to create it from pyproject.toml" >&2
 	@exit 1
 
 # --- run locally: SQLite + filesystem broker unless DATABASE_URL / CELERY_BROKER_URL are set
@@ -91,11 +91,15 @@ bench: venv
 	if [ "$$ran" -eq 0 ]; then echo "no benchmarks in benchmarks/"; fi; \
 	if [ -n "$$failed" ]; then echo "FAILED benchmarks:$$failed" >&2; exit 1; fi
 
+# Two locks, both with hashes: requirements.lock (what the production image installs) and
+# requirements-dev.lock (the same pins, constrained by the first, plus the test and lint tools).
 # pip-tools comes with the dev extra; bootstrap it when there is no venv (or no lock) yet.
 # --no-emit-index-url, --no-emit-find-links: keep this machine's pip index settings out of the lock.
+LOCK_FLAGS := --quiet --strip-extras --no-emit-index-url --no-emit-find-links --generate-hashes --allow-unsafe
 lock:
 	test -x $(VENV)/bin/pip-compile || { test -x $(PY) || $(PYTHON) -m venv $(VENV); $(PIP) install --quiet pip-tools; }
-	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev --constraint requirements.lock -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf var media staticfiles test-artifacts .pytest_cache .ruff_cache .mypy_cache

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.apis import TokenApi
 from accounts.views import LoginView
 from certificates import apis as certificate_apis
 from courses import apis as course_apis
 from courses.cohorts import apis as cohort_apis
+from lms.readiness import readyz
 from quizzes import apis as quiz_apis
 
 api_v1 = [
@@ -146,8 +147,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
 ]
 
 handler404 = "lms.api.not_found"

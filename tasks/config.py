@@ -38,13 +38,22 @@ SWEEPERS = {
 }
 
 
+# Daily housekeeping: what would otherwise only grow.
+HOUSEKEEPING = {
+    "clear-expired-sessions": "tasks.housekeeping.clear_expired_sessions",
+    "delete-expired-exports": "tasks.housekeeping.delete_expired_exports",
+}
+HOUSEKEEPING_EVERY = timedelta(days=1)
+
+
 def _beat_schedule(sender=None, source=None, **kwargs) -> None:
     """Beat sends every sweeper each TASKS_SWEEP_INTERVAL_SECONDS (a minute unless the
-    environment says otherwise); a message not taken before the next one is due expires."""
+    environment says otherwise), and the housekeeping once a day; a message not taken before
+    the next one is due expires."""
     from django.conf import settings
 
     every = settings.TASKS_SWEEP_INTERVAL_SECONDS
-    source.beat_schedule = {
+    sweepers = {
         entry: {
             "task": task,
             "schedule": timedelta(seconds=every),
@@ -52,6 +61,15 @@ def _beat_schedule(sender=None, source=None, **kwargs) -> None:
         }
         for entry, task in SWEEPERS.items()
     }
+    housekeeping = {
+        entry: {
+            "task": task,
+            "schedule": HOUSEKEEPING_EVERY,
+            "options": {"expires": HOUSEKEEPING_EVERY.total_seconds() * 55 / 60},
+        }
+        for entry, task in HOUSEKEEPING.items()
+    }
+    source.beat_schedule = sweepers | housekeeping
 
 
 def _close_old_connections(sender=None, **kwargs) -> None:
@@ -78,6 +96,7 @@ def configure(app) -> None:
         "tasks.reports.*": {"queue": Queues.REPORTS},
         "tasks.reminders.*": {"queue": Queues.REPORTS},
         "tasks.accounts.*": {"queue": Queues.REPORTS},
+        "tasks.housekeeping.*": {"queue": Queues.REPORTS},
     }
     app.conf.imports = (
         "tasks.grading",
@@ -86,6 +105,7 @@ def configure(app) -> None:
         "tasks.reports",
         "tasks.reminders",
         "tasks.accounts",
+        "tasks.housekeeping",
     )
     # The schedule reads the settings, so it is set once the configuration has loaded.
     app.on_after_configure.connect(_beat_schedule, weak=False)

@@ -362,6 +362,7 @@ ROUTE_KWARGS: dict[str, Callable[[W], dict]] = {
     "schema": _none,
     "api-docs": _none,
     "healthz": _none,
+    "readyz": _none,
     # the API
     "api:token": _none,
     "api:courses": _none,
@@ -577,6 +578,7 @@ EXPECTED: dict[str, Expect] = {
     "schema": Expect(get=public()),
     "api-docs": Expect(get=public()),
     "healthz": Expect(get=public()),
+    "readyz": Expect(get=public()),  # a load balancer asks; it names no reasons
     "password_reset": Expect(get=public(), post=public()),
     "password_reset_done": Expect(get=public()),
     "password_reset_confirm": Expect(get=public()),

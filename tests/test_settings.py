@@ -4,6 +4,7 @@ Each case starts a fresh Python process with a clean environment: settings are r
 process, so the only honest test is a new one.
 """
 
+import json
 import os
 import secrets
 import subprocess
@@ -26,6 +27,7 @@ def _safe_environment() -> dict[str, str]:
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/13",
         "CACHE_URL": "redis://127.0.0.1:6379/13",
         "EMAIL_URL": "smtp+tls://lms:secret@smtp.example.org:587",
+        "SITE_URL": "https://lms.example.org",
     }
 
 
@@ -83,6 +85,11 @@ def test_production_settings_start_with_a_safe_environment(tmp_path):
             "not send e-mail through django.core.mail.backends.locmem",
         ),
         ({"EMAIL_URL": "dummymail://"}, "not send e-mail through django.core.mail.backends.dummy"),
+        ({"SITE_URL": None}, "SITE_URL must be the site's https:// address"),
+        ({"SITE_URL": "http://lms.example.org"}, "SITE_URL must be the site's https:// address"),
+        ({"SITE_URL": "https://localhost:8000"}, "SITE_URL names this machine"),
+        ({"SITE_URL": "https://127.0.0.1"}, "SITE_URL names this machine"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be text or json"),
         (
             {"EMAIL_URL": "filemail:///tmp/mail"},
             "not send e-mail through django.core.mail.backends.file",
@@ -105,6 +112,11 @@ def test_production_settings_start_with_a_safe_environment(tmp_path):
         "console-email",
         "locmem-email",
         "dummy-email",
+        "site-url-unset",
+        "site-url-http",
+        "site-url-localhost",
+        "site-url-loopback",
+        "log-format-unknown",
         "file-email",
     ],
 )
@@ -156,3 +168,33 @@ def test_deploy_checks_pass_with_the_env_example_values(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
     assert result.stderr == ""
+
+
+def test_production_logs_json_lines_and_sentry_sends_no_personal_data(tmp_path):
+    environment = {
+        **_safe_environment(),
+        "SENTRY_DSN": "https://public@sentry.example.org/1",
+        "SENTRY_ENVIRONMENT": "staging",
+    }
+    script = (
+        "import django, json, logging, sentry_sdk; django.setup();"
+        "options = sentry_sdk.get_client().options;"
+        "print(json.dumps({k: options[k] for k in ('dsn', 'environment', 'send_default_pii',"
+        " 'max_request_body_size', 'include_local_variables')}));"
+        "logging.getLogger('lms.check').warning('Readiness: %s failed', 'broker')"
+    )
+    result = _run(["-c", script], environment, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "dsn": "https://public@sentry.example.org/1",
+        "environment": "staging",
+        "send_default_pii": False,
+        "max_request_body_size": "never",
+        "include_local_variables": False,
+    }
+    [line] = result.stderr.splitlines()
+    record = json.loads(line)
+    assert record["level"] == "WARNING" and record["logger"] == "lms.check"
+    assert record["message"] == "Readiness: broker failed"
+    assert record["request_id"] == "-"  # outside a request

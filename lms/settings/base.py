@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import environ
@@ -38,7 +39,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lms.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,6 +206,11 @@ TASKS_SWEEP_INTERVAL_SECONDS = env.int("TASKS_SWEEP_INTERVAL_SECONDS", default=6
 DUE_DATE_REMINDER_DAYS_BEFORE = env.int("DUE_DATE_REMINDER_DAYS_BEFORE", default=3)
 if not 0 <= DUE_DATE_REMINDER_DAYS_BEFORE <= 30:
     raise ImproperlyConfigured("DUE_DATE_REMINDER_DAYS_BEFORE must be between 0 and 30 days")
+# A cohort export's file (a spreadsheet of residents' scores) is kept this many days after it
+# was built, then deleted with its row by beat's daily housekeeping; the director builds a new one.
+EXPORT_FILE_KEEP_DAYS = env.int("EXPORT_FILE_KEEP_DAYS", default=7)
+if not 1 <= EXPORT_FILE_KEEP_DAYS <= 365:
+    raise ImproperlyConfigured("EXPORT_FILE_KEEP_DAYS must be between 1 and 365 days")
 BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for _sub in ("queue", "processed", "control"):
@@ -261,10 +269,30 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-LOGGING = {
+# Logs: one JSON object per line in production (LOG_FORMAT=json), plain lines elsewhere; each
+# carries the request id (lms.request_ids) so a report can be matched to its request.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lms.request_ids.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # WeasyPrint and fontTools narrate every render at INFO; warnings are what matter.
@@ -272,6 +300,40 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Content security policy (django-csp): scripts, styles, images and fonts from this site only,
+# no inline script or style, no plugins, no framing, forms post only here. Uploaded lesson
+# images are served from MEDIA_URL (this site, or the storage's host when it is elsewhere).
+_MEDIA_HOST = env.str("CSP_MEDIA_HOST", default="")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_MEDIA_HOST] if _MEDIA_HOST else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Error reporting: SENTRY_DSN switches it on. No personal data: no user, address or cookies
+# (send_default_pii), no request bodies (answers, names), no local variables in tracebacks.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Demo accounts' password (make run); printed by load_demo when it is the default.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")

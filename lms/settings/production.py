@@ -1,9 +1,11 @@
 """Production: every secret from the environment; refuses to start with unsafe values."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BROKER_VISIBILITY_TIMEOUT, env
+from .base import BROKER_VISIBILITY_TIMEOUT, LOGGING, SITE_URL, env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # no default: a missing key stops the process
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("django-insecure", "change-me")):
@@ -12,6 +14,22 @@ if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this site answers to.")
+
+# Every archival PDF, QR code and e-mail link carries SITE_URL: it must be the public https
+# address, never a developer's machine.
+_site = urlsplit(SITE_URL)
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104
+if _site.scheme != "https" or not _site.hostname:
+    raise ImproperlyConfigured(f"SITE_URL must be the site's https:// address, not {SITE_URL!r}.")
+if _site.hostname in _LOCAL_HOSTS or _site.hostname.endswith(".localhost"):
+    raise ImproperlyConfigured(
+        f"SITE_URL names this machine ({SITE_URL!r}): certificates and their QR codes would "
+        "point there. Set it to the public address."
+    )
+
+# Logs as JSON lines unless the operator asks otherwise.
+if not env.str("LOG_FORMAT", default=""):
+    LOGGING["handlers"]["console"]["formatter"] = "json"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -13,8 +14,10 @@ from courses.cohorts import export_files as exports
 from courses.cohorts.selectors.exports import EXPORT_STALE_AFTER, cohort_exports_stuck
 from courses.cohorts.services.exports import cohort_export_build, cohort_export_request
 from courses.models import CohortExport
+from lms.celery import app
 from lms.errors import NotFound
 from tasks.config import STUCK_AFTER
+from tasks.housekeeping import clear_expired_sessions, delete_expired_exports
 from tasks.reports import build_cohort_export, send_cohort_invitation, sweep_stuck_exports
 from tests.api.helpers import sent_tasks
 from tests.cohorts import add_learners, at, days_ago, set_progress
@@ -238,3 +241,39 @@ def test_an_export_of_a_cohort_the_user_does_not_follow_is_refused(outsider, coh
     with pytest.raises(NotFound):
         cohort_export_request(actor=outsider, cohort=cohort, kind="matrix", format="csv")
     assert not CohortExport.objects.exists()
+
+
+def test_exports_past_their_keeping_time_go_with_their_files(director, cohort, residents, settings):
+    settings.EXPORT_FILE_KEEP_DAYS = 7
+    old = cohort_export_build(export_id=request(director, cohort).id)
+    recent = cohort_export_build(export_id=request(director, cohort, format="xlsx").id)
+    assert old is not None and recent is not None
+    CohortExport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    old_path, recent_path = Path(old.file.path), Path(recent.file.path)
+
+    delete_expired_exports.run()
+
+    assert not CohortExport.objects.filter(pk=old.pk).exists()
+    assert not old_path.exists()
+    assert CohortExport.objects.filter(pk=recent.pk).exists() and recent_path.exists()
+
+
+def test_beat_clears_sessions_and_expired_exports_daily():
+    for entry, task in (
+        ("clear-expired-sessions", clear_expired_sessions),
+        ("delete-expired-exports", delete_expired_exports),
+    ):
+        assert app.conf.beat_schedule[entry]["task"] == task.name
+        assert app.conf.beat_schedule[entry]["schedule"] == timedelta(days=1)
+
+
+def test_clear_expired_sessions_removes_only_expired_ones():
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    alive, expired = SessionStore(), SessionStore()
+    alive.create()
+    expired.set_expiry(-60)
+    expired.create()
+    clear_expired_sessions.run()
+    assert set(Session.objects.values_list("session_key", flat=True)) == {alive.session_key}

@@ -1,7 +1,10 @@
 """Cohort exports: requested on the page or the API, built by the reports worker."""
 
+import logging
 import tempfile
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
@@ -20,6 +23,8 @@ from courses.models import (
 )
 from lms.errors import ApplicationError
 from tasks.enqueue import BUILD_COHORT_EXPORT, enqueue
+
+logger = logging.getLogger(__name__)
 
 # A failed export is built again (by the sweeper or a new request) at most this many times.
 EXPORT_MAX_RUNS = 5
@@ -136,3 +141,22 @@ def cohort_export_build(*, export_id: int) -> CohortExport | None:
         export.finished_at = timezone.now()
         export.save()
     return export
+
+
+def cohort_exports_expire() -> int:
+    """Delete the exports finished more than settings.EXPORT_FILE_KEEP_DAYS ago, files first:
+    a spreadsheet of residents' scores should not outlive its use. Returns how many went.
+
+    A file that cannot be deleted keeps its row, so the next run tries again."""
+    before = timezone.now() - timedelta(days=settings.EXPORT_FILE_KEEP_DAYS)
+    gone = []
+    for export in CohortExport.objects.filter(finished_at__lt=before).only("id", "file"):
+        if export.file:
+            try:
+                export.file.delete(save=False)
+            except OSError as error:
+                logger.warning("Export %d: its file could not be deleted: %s", export.id, error)
+                continue
+        gone.append(export.id)
+    CohortExport.objects.filter(pk__in=gone).delete()
+    return len(gone)

@@ -10,6 +10,8 @@ from .base import BROKER_VISIBILITY_TIMEOUT, LOGGING, SITE_URL, env
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # no default: a missing key stops the process
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("django-insecure", "change-me")):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random string of 50+ characters.")
+# Keys being rotated out (docs/operations.md): links and sessions signed with them still work.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:  # noqa: F405

@@ -64,6 +64,15 @@ def page(request, browser, live_server, artifacts_dir):
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    # A blocked script, style or image shows only in the console: the policy refused it.
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"Refused by the content security policy: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.on(
         "response",
         lambda response: (

@@ -11,7 +11,7 @@ from tasks.config import Queues
 from tasks.enqueue import TASK_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "certificates", "courses", "lms", "quizzes", "tasks")
+APPS = ("accounts", "audit", "certificates", "courses", "lms", "quizzes", "tasks")
 
 
 def _module_name(path: Path) -> str:

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_record
 from certificates.models import (
     Certificate,
     CertificateEvent,
@@ -42,6 +44,14 @@ def certificate_revoke(*, certificate_id: int, reason: str, actor: User) -> Cert
     certificate.revoked_reason = reason
     certificate.save(update_fields=["status", "revoked_at", "revoked_reason"])
     event_record(certificate, CertificateEvent.Kind.REVOKED, actor=actor, note=reason)
+    audit_record(
+        action=AuditAction.CERTIFICATE_REVOKED,
+        target=f"Certificate {certificate.code}",
+        subject=certificate.enrolment.user,
+        actor=actor,
+        reason=reason,
+        details={"certificate_id": certificate.pk, "course": certificate.course_title},
+    )
     return certificate
 
 
@@ -82,6 +92,14 @@ def certificate_reissue(
     old.save(update_fields=["superseded_by"])
     event_record(old, CertificateEvent.Kind.SUPERSEDED, actor=actor, note=f"by {new.code}")
     event_record(new, CertificateEvent.Kind.ISSUED, actor=actor, note=f"reissue of {old.code}")
+    audit_record(
+        action=AuditAction.CERTIFICATE_REISSUED,
+        target=f"Certificate {old.code}, reissued as {new.code}",
+        subject=old.enrolment.user,
+        actor=actor,
+        reason=f"Name on the certificate changed from “{old.learner_name}” to “{learner_name}”.",
+        details={"old_id": old.pk, "new_id": new.pk, "course": old.course_title},
+    )
     enqueue(ISSUE_CERTIFICATE, old.enrolment_id)
     return new
 

@@ -253,3 +253,32 @@ def test_a_superseded_version_cannot_be_reissued_again(ready, staff, unchanged):
         Conflict,
         "certificate_superseded",
     )
+
+
+# --- the audit trail -----------------------------------------------------------------------
+
+
+def test_a_revocation_and_a_reissue_are_in_the_audit_trail(ready, staff, learner):
+    from audit.models import AuditEntry
+
+    reissued = certificate_reissue(
+        certificate_id=ready.id, learner_name="Alex J. Rivera", actor=staff
+    )
+    certificate_revoke(certificate_id=reissued.id, reason="Enrolled twice by mistake.", actor=staff)
+
+    rows = list(
+        AuditEntry.objects.filter(action__startswith="certificate")
+        .order_by("id")
+        .values_list("action", "actor", "subject", "reason")
+    )
+    assert rows == [
+        (
+            "certificate_reissued",
+            staff.pk,
+            learner.pk,
+            "Name on the certificate changed from “Alex Rivera” to “Alex J. Rivera”.",
+        ),
+        ("certificate_revoked", staff.pk, learner.pk, "Enrolled twice by mistake."),
+    ]
+    revoked = AuditEntry.objects.get(action="certificate_revoked")
+    assert revoked.target == f"Certificate {reissued.code}"

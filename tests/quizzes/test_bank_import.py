@@ -1,0 +1,333 @@
+"""Importing question files into a course's bank: previewed, then all or nothing; the command
+for scripts; the size limit; a bank exported as GIFT reads in again as the same questions."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lms.errors import ApplicationError, PermissionDenied
+from quizzes.models import Question, QuestionCategory
+from quizzes.scoring import AnswerKey, grade_numerical
+from quizzes.services import bank_import
+from quizzes.services.bank_import import IMPORT_MAX_BYTES, bank_import_confirm, bank_import_preview
+
+FILES = Path(__file__).parent / "formats" / "files"
+GIFT = (FILES / "leadership.gift").read_bytes()
+BAD_GIFT = (
+    b"::Fine::Which handoff tool has five parts?{=I-PASS ~SOAP}\n"
+    b"\n"
+    b"::No right answer::Which tool?{~SBAR ~SOAP}\n"
+    b"\n"
+    b"::Unclosed::Which tool?{=SBAR ~SOAP\n"
+)
+
+
+def bank(course) -> list[Question]:
+    return list(Question.objects.filter(category__course=course).order_by("id"))
+
+
+def test_preview_lists_what_will_be_created_and_writes_nothing(course, instructor, unchanged):
+    before = len(bank(course))
+    plan = unchanged(
+        lambda: bank_import_preview(actor=instructor, course=course, data=GIFT, filename="a.gift")
+    )
+    assert plan.is_valid, plan.problems
+    assert plan.file_format == "gift"
+    assert len(plan.questions) == 12
+    assert [q.line for q in plan.questions][:3] == [7, 17, 25]
+    assert plan.new_categories == [
+        ("Communication",),
+        ("Communication", "Handoffs"),
+        ("Healthcare management",),
+    ]
+    assert len(bank(course)) == before
+
+
+def test_confirm_creates_every_question_and_its_categories(course, instructor):
+    result = bank_import_confirm(actor=instructor, course=course, data=GIFT, file_format="gift")
+    assert len(result.questions) == 12
+    assert sorted(c.name for c in result.categories) == [
+        "Communication",
+        "Handoffs",
+        "Healthcare management",
+    ]
+    handoffs = QuestionCategory.objects.get(course=course, name="Handoffs")
+    assert handoffs.parent is not None and handoffs.parent.name == "Communication"
+    by_name = {q.name: q for q in result.questions}
+    ipass = by_name["I-PASS order"]
+    assert ipass.category == handoffs
+    assert ipass.type == Question.Type.SINGLE_CHOICE
+    assert ipass.general_feedback.startswith("Structured handoffs")
+    assert [(c.text, c.fraction) for c in ipass.choices.all()] == [
+        ("I-PASS", 1),
+        ("SOAP", 0),
+        ("SPIKES", Decimal("-0.5")),
+        ("CUS", 0),
+    ]
+    culture = by_name["Just culture"]
+    assert [(c.text, c.fraction) for c in culture.choices.all()] == [("True", 0), ("False", 1)]
+    ratio = by_name["Nurse ratio"]
+    assert [(c.value_min, c.value_max) for c in ratio.choices.all()] == [(6, 6)]
+    overtime = by_name["Overtime range"]
+    assert [(c.value_min, c.value_max) for c in overtime.choices.all()] == [(10, 14)]
+    frameworks = by_name["Frameworks"]
+    assert [(c.text, c.match_text) for c in frameworks.choices.all()][-1] == (
+        "",
+        "Ranking candidates for a residency",
+    )
+    assert by_name["Reflection"].type == Question.Type.ESSAY
+    assert by_name["Before the quiz"].type == Question.Type.DESCRIPTION
+    # [plain] text is escaped so that it shows as written once rendered as Markdown
+    assert "<p>A unit budgets 10 to 14 overtime hours" in overtime.text_html
+
+
+def test_any_other_answer_matches_every_number_and_earns_nothing(course, instructor):
+    result = bank_import_confirm(actor=instructor, course=course, data=GIFT, file_format="gift")
+    several = next(q for q in result.questions if q.name == "Several answers")
+    keys = [
+        AnswerKey(id=c.id, fraction=c.fraction, value_min=c.value_min, value_max=c.value_max)
+        for c in several.choices.all()
+    ]
+    right = grade_numerical(answers=keys, value="24", points=Decimal(1))
+    other = grade_numerical(answers=keys, value="-31337", points=Decimal(1))
+    assert right.fraction == 1
+    assert other.fraction == 0 and other.matched == (keys[2].id,)
+
+
+def test_questions_without_a_category_go_where_the_instructor_chose(course, instructor):
+    chosen = QuestionCategory.objects.create(course=course, name="Week 1")
+    data = b"Which tool has five parts?{=I-PASS ~SOAP}"
+    result = bank_import_confirm(
+        actor=instructor, course=course, data=data, file_format="gift", category=chosen
+    )
+    assert result.questions[0].category == chosen and result.categories == []
+    default = bank_import_confirm(actor=instructor, course=course, data=data, file_format="gift")
+    assert str(default.questions[0].category) == "Imported"
+
+
+def test_a_bad_file_writes_nothing_and_names_every_problem(course, instructor, unchanged):
+    plan = bank_import_preview(actor=instructor, course=course, data=BAD_GIFT, file_format="gift")
+    assert not plan.is_valid
+    assert [(p.line, p.reason) for p in plan.problems] == [
+        (5, "The answer block opened here is not closed with }."),
+    ]
+    error = unchanged(
+        lambda: bank_import_confirm(
+            actor=instructor, course=course, data=BAD_GIFT, file_format="gift"
+        ),
+        error=ApplicationError,
+        code="import_invalid",
+    )
+    assert error.details["problems"] == [
+        {"line": 5, "reason": "The answer block opened here is not closed with }."}
+    ]
+
+
+def test_the_editors_own_rules_refuse_a_question(course, instructor, unchanged):
+    data = BAD_GIFT.rsplit(b"\n\n", 1)[0]  # the two readable questions
+    plan = bank_import_preview(actor=instructor, course=course, data=data, file_format="gift")
+    assert [(p.line, p.reason) for p in plan.problems] == [
+        (3, "The right choices' fractions must add up to 1 (100%).")
+    ]
+    assert [q.problems for q in plan.questions] == [[], plan.questions[1].problems]
+    unchanged(
+        lambda: bank_import_confirm(actor=instructor, course=course, data=data, file_format="gift"),
+        error=ApplicationError,
+        code="import_invalid",
+    )
+
+
+def test_model_bounds_are_the_editors(course, instructor):
+    long_name = "N" * 201
+    long_match = "M" * 501
+    data = f"::{long_name}::Which?{{=a ~b}}\n\nMatch?{{=a -> {long_match} =b -> c}}".encode()
+    plan = bank_import_preview(actor=instructor, course=course, data=data, file_format="gift")
+    assert [(p.line, p.reason) for p in plan.problems] == [
+        (1, "name: Ensure this value has at most 200 characters (it has 201)."),
+        (3, "Answer 1, match text: Ensure this value has at most 500 characters (it has 501)."),
+    ]
+
+
+def test_fractions_and_points_are_kept_at_the_banks_precision(course, instructor):
+    data = (
+        b"Which are parts of SBAR?{~%33.33333%Situation ~%33.33333%Background "
+        b"~%33.33334%Assessment ~%-100%Silence}"
+    )
+    result = bank_import_confirm(actor=instructor, course=course, data=data, file_format="gift")
+    assert [c.fraction for c in result.questions[0].choices.all()] == [
+        Decimal("0.33333"),
+        Decimal("0.33333"),
+        Decimal("0.33333"),
+        Decimal("-1"),
+    ]
+
+
+def test_aiken_and_moodle_xml_import(course, instructor):
+    aiken = bank_import_confirm(
+        actor=instructor,
+        course=course,
+        data=(FILES / "leadership.aiken").read_bytes(),
+        filename="leadership.aiken",
+        file_format="aiken",
+    )
+    assert [q.type for q in aiken.questions] == ["single_choice", "single_choice"]
+    xml = bank_import_confirm(
+        actor=instructor,
+        course=course,
+        data=(FILES / "leadership.xml").read_bytes(),
+        filename="export.xml",
+    )
+    assert len(xml.questions) == 8
+    brief = xml.questions[0]
+    assert brief.default_points == 2
+    assert [t.name for t in brief.tags.all()] == ["TeamSTEPPS"]
+    assert brief.category.name == "TeamSTEPPS" and str(brief.category.parent) == "Teamwork"
+    assert xml.questions[3].type == "short_answer" and not xml.questions[3].case_sensitive
+
+
+def test_the_format_comes_from_the_extension_or_must_be_chosen(course, instructor):
+    plan = bank_import_preview(
+        actor=instructor,
+        course=course,
+        data=(FILES / "leadership.xml").read_bytes(),
+        filename="x.XML",
+    )
+    assert plan.file_format == "moodle_xml" and plan.is_valid
+    with pytest.raises(ApplicationError) as raised:
+        bank_import_preview(actor=instructor, course=course, data=b"x", filename="questions.doc")
+    assert raised.value.code == "import_format_unknown"
+
+
+def test_files_over_the_limit_are_refused(course, instructor, unchanged):
+    data = b"x" * (IMPORT_MAX_BYTES + 1)
+    error = unchanged(
+        lambda: bank_import_confirm(actor=instructor, course=course, data=data, file_format="gift"),
+        error=ApplicationError,
+        code="import_too_large",
+    )
+    assert "larger than 1024 KB" in error.message
+    with pytest.raises(ApplicationError):
+        bank_import.import_size_check(IMPORT_MAX_BYTES + 1)
+    bank_import.import_size_check(IMPORT_MAX_BYTES)
+
+
+def test_only_the_courses_instructors_and_staff_import(course, learner, outsider, unchanged):
+    for person in (learner, outsider):
+        unchanged(
+            lambda person=person: bank_import_preview(
+                actor=person, course=course, data=GIFT, file_format="gift"
+            ),
+            error=PermissionDenied,
+            code="not_instructor",
+        )
+    outsider.is_staff = True
+    outsider.save()
+    assert bank_import_preview(
+        actor=outsider, course=course, data=GIFT, file_format="gift"
+    ).is_valid
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def run(*args):
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    call_command("import_gift", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_command_dry_run_json_prints_every_question_in_file_order(db, unchanged):
+    out, _ = unchanged(lambda: run(str(FILES / "leadership.gift"), "--dry-run", "--json"))
+    questions = json.loads(out)
+    assert [q["title"] for q in questions][:3] == ["I-PASS order", "Closed loop", "Just culture"]
+    assert all(
+        set(q) == {"type", "title", "text", "format", "category", "general_feedback", "answers"}
+        for q in questions
+    )
+    by_title = {q["title"]: q for q in questions}
+    assert by_title["Just culture"]["answers"] == [
+        {
+            "text": "true",
+            "fraction": 0,
+            "feedback": "A just culture separates human error from at-risk and reckless behaviour.",
+        },
+        {
+            "text": "false",
+            "fraction": 1,
+            "feedback": "Right: it consoles error, coaches at-risk behaviour and sanctions only "
+            "recklessness.",
+        },
+    ]
+    assert by_title["Overtime range"]["answers"] == [
+        {"value": 12, "tolerance": 2, "fraction": 1, "feedback": ""}
+    ]
+    assert by_title["Frameworks"]["answers"][0] == {
+        "prompt": "SBAR",
+        "match": "Communicating a concern about a patient",
+    }
+    assert by_title["Missing word"]["text"].startswith(
+        "The framework for disclosing bad news in six steps is _____ "
+    )
+    assert by_title["Reflection"]["answers"] == [] and by_title["Reflection"]["format"] == "html"
+    assert by_title["I-PASS order"]["category"] == "Communication/Handoffs"
+    assert by_title["Escapes"]["general_feedback"] == "Escaped characters are literal text."
+
+
+def test_command_malformed_file_exits_non_zero_with_line_numbered_errors(db, tmp_path, unchanged):
+    path = tmp_path / "bad.gift"
+    path.write_bytes(BAD_GIFT)
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_gift", str(path), "--dry-run", "--json", stdout=out, stderr=err)
+    assert err.getvalue().splitlines() == [
+        f"{path}:5: The answer block opened here is not closed with }}."
+    ]
+    assert out.getvalue() == ""
+    assert raised.value.returncode == 1 and "nothing was imported" in str(raised.value)
+
+
+def test_command_imports_into_a_courses_bank(course, instructor):
+    before = len(bank(course))
+    out, _ = run(
+        str(FILES / "leadership.gift"), "--course", course.slug, "--user", instructor.username
+    )
+    assert "12 questions imported" in out
+    assert len(bank(course)) == before + 12
+    with pytest.raises(CommandError):
+        run(str(FILES / "leadership.gift"))  # neither --dry-run nor a course
+
+
+def test_the_export_of_an_imported_bank_imports_as_the_same_questions(course, instructor):
+    from quizzes.selectors.bank_export import bank_gift
+
+    first = bank_import_confirm(actor=instructor, course=course, data=GIFT, file_format="gift")
+    exported = bank_gift(course=course, questions=first.questions)
+    again = bank_import_confirm(
+        actor=instructor, course=course, data=exported.encode(), file_format="gift"
+    )
+
+    def shape(question):
+        return (
+            question.category_id,
+            question.type,
+            question.name,
+            question.text,
+            question.general_feedback,
+            question.case_sensitive,
+            question.default_points,
+            [
+                (c.position, c.text, c.match_text, c.value_min, c.value_max, c.fraction, c.feedback)
+                for c in question.choices.all()
+            ],
+        )
+
+    assert [shape(q) for q in again.questions] == [shape(q) for q in first.questions]
+    assert again.categories == []

@@ -331,3 +331,190 @@ def test_the_export_of_an_imported_bank_imports_as_the_same_questions(course, in
 
     assert [shape(q) for q in again.questions] == [shape(q) for q in first.questions]
     assert again.categories == []
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def page_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="text/plain")
+
+
+def test_page_preview_then_confirm(course, instructor, unchanged):
+    from django.urls import reverse
+
+    client = page_client(instructor)
+    url = reverse("teach-bank-import", kwargs={"slug": course.slug})
+    assert client.get(url).status_code == 200
+    before = len(bank(course))
+    response = unchanged(
+        lambda: client.post(url, {"file": upload("leadership.gift", GIFT), "file_format": ""})
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing is saved yet. Confirming adds 12 questions (GIFT)" in page
+    assert "Communication / Handoffs" in page and "Healthcare management" in page
+    token = response.context["token"]
+    confirm = reverse("teach-bank-import-confirm", kwargs={"slug": course.slug})
+    done = client.post(confirm, {"file": token}, follow=True)
+    assert "12 questions imported into the bank from leadership.gift, with 3 new categories." in (
+        done.content.decode()
+    )
+    assert len(bank(course)) == before + 12
+
+
+def test_page_preview_of_a_bad_file_lists_its_problems_and_offers_no_confirm(
+    course, instructor, unchanged
+):
+    from django.urls import reverse
+
+    client = page_client(instructor)
+    url = reverse("teach-bank-import", kwargs={"slug": course.slug})
+    response = unchanged(lambda: client.post(url, {"file": upload("bad.gift", BAD_GIFT)}))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "1 problem to correct." in page
+    assert "Line 5: The answer block opened here is not closed with }." in page
+    assert "teach-bank-import-confirm" not in page and "/bank/import/confirm/" not in page
+
+
+def test_page_refuses_a_file_over_the_limit(course, instructor, unchanged):
+    from django.urls import reverse
+
+    client = page_client(instructor)
+    url = reverse("teach-bank-import", kwargs={"slug": course.slug})
+    big = upload("big.gift", b"x" * (IMPORT_MAX_BYTES + 1))
+    response = unchanged(lambda: client.post(url, {"file": big}))
+    assert response.status_code == 400
+    assert "The file is larger than 1024 KB" in response.content.decode()
+
+
+def test_page_confirm_with_a_forged_or_other_courses_file_writes_nothing(
+    course, instructor, unchanged
+):
+    from django.core import signing
+    from django.urls import reverse
+
+    from quizzes.teach_import import PREVIEW_SALT
+    from tests.factories import build_course
+
+    client = page_client(instructor)
+    confirm = reverse("teach-bank-import-confirm", kwargs={"slug": course.slug})
+    forged = signing.dumps({"course": course.pk, "text": "Q{=a ~b}"}, salt="other")
+    other = build_course(modules=1, questions=1, slug="other-course")
+    elsewhere = signing.dumps(
+        {"course": other.pk, "format": "gift", "category": None, "name": "", "text": "Q{=a ~b}"},
+        salt=PREVIEW_SALT,
+        compress=True,
+    )
+    for token in ("", forged, elsewhere):
+        response = unchanged(lambda token=token: client.post(confirm, {"file": token}))
+        assert response.status_code == 302
+
+
+def test_export_downloads_the_bank_or_one_category(course, instructor):
+    from django.urls import reverse
+
+    bank_import_confirm(actor=instructor, course=course, data=GIFT, file_format="gift")
+    client = page_client(instructor)
+    url = reverse("teach-bank-export", kwargs={"slug": course.slug})
+    whole = client.get(url)
+    assert whole["Content-Type"] == "text/plain; charset=utf-8"
+    assert whole["Content-Disposition"] == f'attachment; filename="{course.slug}-questions.gift"'
+    text = whole.content.decode()
+    assert "$CATEGORY: $course$/top/Communication/Handoffs" in text
+    assert "::I-PASS order::[markdown]At 07\\:00 a night-float resident" in text
+    communication = QuestionCategory.objects.get(course=course, name="Communication")
+    part = client.get(url, {"category": communication.pk}).content.decode()
+    assert "::I-PASS order::" in part and "Nurse ratio" not in part
+    assert client.get(url, {"category": "999999"}).status_code == 404
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def api_post(api, user, course, data: bytes, name="leadership.gift", **fields):
+    from django.urls import reverse
+
+    url = reverse("api:bank-import", kwargs={"slug": course.slug})
+    return api(user).post(url, {"file": upload(name, data), **fields}, format="multipart")
+
+
+def test_api_preview_then_confirm(course, instructor, api, unchanged):
+    response = unchanged(lambda: api_post(api, instructor, course, GIFT))
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["valid"] is True and body["file_format"] == "gift" and body["problems"] == []
+    assert body["new_categories"] == [
+        "Communication",
+        "Communication/Handoffs",
+        "Healthcare management",
+    ]
+    first = body["questions"][0]
+    assert first["line"] == 7 and first["category"] == "Communication/Handoffs"
+    assert first["title"] == "I-PASS order" and first["problems"] == []
+    assert first["answers"][2] == {
+        "text": "SPIKES",
+        "fraction": -0.5,
+        "feedback": "SPIKES orders a conversation that breaks bad news, not a handoff.",
+    }
+    created = api_post(api, instructor, course, GIFT, confirm="true")
+    assert created.status_code == 201, created.json()
+    result = created.json()
+    assert len(result["questions"]) == 12
+    assert result["questions"][0]["name"] == "I-PASS order"
+    assert sorted(result["new_categories"]) == [
+        "Communication",
+        "Communication/Handoffs",
+        "Healthcare management",
+    ]
+
+
+def test_api_bad_file_previews_its_problems_and_confirm_writes_nothing(
+    course, instructor, api, unchanged
+):
+    preview = unchanged(lambda: api_post(api, instructor, course, BAD_GIFT))
+    assert preview.status_code == 200
+    assert preview.json()["valid"] is False
+    assert preview.json()["problems"] == [
+        {"line": 5, "reason": "The answer block opened here is not closed with }."}
+    ]
+    refused = unchanged(lambda: api_post(api, instructor, course, BAD_GIFT, confirm="true"))
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "import_invalid"
+    assert error["details"]["problems"] == preview.json()["problems"]
+
+
+def test_api_refuses_files_over_the_limit_and_other_people(
+    course, instructor, learner, api, unchanged
+):
+    big = b"x" * (IMPORT_MAX_BYTES + 1)
+    too_large = unchanged(lambda: api_post(api, instructor, course, big, confirm="true"))
+    assert too_large.status_code == 413
+    assert too_large.json()["error"]["code"] == "import_too_large"
+    denied = unchanged(lambda: api_post(api, learner, course, GIFT, confirm="true"))
+    assert denied.status_code == 403
+    assert denied.json()["error"]["code"] == "not_instructor"
+
+
+def test_api_moodle_xml_by_extension(course, instructor, api):
+    response = api_post(
+        api, instructor, course, (FILES / "leadership.xml").read_bytes(), name="bank.xml"
+    )
+    assert response.json()["file_format"] == "moodle_xml"
+    assert [q["type"] for q in response.json()["questions"]][:3] == [
+        "single_choice",
+        "multiple_response",
+        "true_false",
+    ]

@@ -14,9 +14,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.html import strip_tags
 
 from accounts.models import User
-from courses.models import Course
+from courses.models import Course, render_markdown
 from lms.errors import ApplicationError, PermissionDenied
 from quizzes.formats.base import (
     FORMAT_PLAIN,
@@ -45,7 +46,7 @@ IMPORT_MAX_BYTES = 1024 * 1024
 DEFAULT_CATEGORY = "Imported"
 _CATEGORY_NAME_MAX = QuestionCategory._meta.get_field("name").max_length or 200
 _TAG_NAME_MAX = QuestionTag._meta.get_field("name").max_length or 60
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 
 
 def import_size_check(size: int) -> None:
@@ -82,6 +83,11 @@ class PlannedQuestion:
     def category_label(self) -> str:
         return " / ".join(self.category)
 
+    @property
+    def text_preview(self) -> str:
+        """The text as learners will read it, without its markup (the preview's excerpt)."""
+        return " ".join(strip_tags(render_markdown(self.fields.get("text", ""))).split())
+
 
 @dataclass
 class ImportPlan:
@@ -114,11 +120,13 @@ class ImportResult:
 
 
 def _markdown(text: str, text_format: str) -> str:
-    """A file's text as the bank keeps it (Markdown, HTML allowed, sanitised when shown):
-    plain text is escaped so it shows as written."""
-    if text_format == FORMAT_PLAIN:
-        return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return text
+    """A file's text as the bank keeps it (Markdown, HTML allowed, sanitised when shown).
+    Plain text is made to show as written: its HTML characters as entities, Markdown's
+    marks escaped, each line break kept."""
+    if text_format != FORMAT_PLAIN:
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
 def _stored(value: Decimal, field_name: str, model: type[Choice] | type[Question]) -> Decimal:

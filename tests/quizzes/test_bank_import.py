@@ -85,6 +85,15 @@ def test_confirm_creates_every_question_and_its_categories(course, instructor):
     assert "<p>A unit budgets 10 to 14 overtime hours" in overtime.text_html
 
 
+def test_plain_text_shows_as_written(course, instructor):
+    data = b"[plain]Is <b> & *SBAR* a 1:4 tool?\\nSay why.{####[plain]Use [brackets] #1}"
+    question = bank_import_confirm(
+        actor=instructor, course=course, data=data, file_format="gift"
+    ).questions[0]
+    assert question.text_html == "<p>Is &lt;b&gt; &amp; *SBAR* a 1:4 tool?<br>\nSay why.</p>"
+    assert question.general_feedback_html == "<p>Use [brackets] #1</p>"
+
+
 def test_any_other_answer_matches_every_number_and_earns_nothing(course, instructor):
     result = bank_import_confirm(actor=instructor, course=course, data=GIFT, file_format="gift")
     several = next(q for q in result.questions if q.name == "Several answers")

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from quizzes.formats.base import (
     FORMAT_MOODLE,
+    MAX_QUESTIONS,
+    TOO_MANY_QUESTIONS,
     ChoiceAnswer,
     FormatError,
     ParsedQuestion,
@@ -71,6 +73,8 @@ class _Reader:
         if self.draft is None:
             self.problems.append(Problem(number, "ANSWER: comes before the question's text."))
         elif not self.skipping:
+            if len(self.questions) >= MAX_QUESTIONS:
+                raise FormatError([*self.problems, Problem(self.draft.line, TOO_MANY_QUESTIONS)])
             try:
                 self.questions.append(_finish(self.draft, letter.strip().upper(), number))
             except FormatError as error:

@@ -17,6 +17,10 @@ FORMAT_HTML = "html"
 FORMAT_MARKDOWN = "markdown"
 FORMAT_PLAIN = "plain"
 TEXT_FORMATS = (FORMAT_MOODLE, FORMAT_HTML, FORMAT_MARKDOWN, FORMAT_PLAIN)
+# The most questions one file may hold: a large course's bank, and a bound on the work (and
+# on the one transaction) a single import asks for.
+MAX_QUESTIONS = 1000
+TOO_MANY_QUESTIONS = f"The file holds more than {MAX_QUESTIONS:,} questions; split it in parts."
 
 
 class Problem(NamedTuple):

@@ -19,7 +19,9 @@ from decimal import Decimal, InvalidOperation
 
 from quizzes.formats.base import (
     FORMAT_MOODLE,
+    MAX_QUESTIONS,
     TEXT_FORMATS,
+    TOO_MANY_QUESTIONS,
     Answer,
     ChoiceAnswer,
     FormatError,
@@ -32,41 +34,29 @@ from quizzes.formats.base import (
 from quizzes.scoring import QuestionType
 
 T = QuestionType
-ESCAPABLE = frozenset("\\~=#{}:n")
 BLANK = "_____"  # what stands in a missing-word question's text for its answer block
 CATEGORY_PREFIX = "$CATEGORY:"
+# Far more answers than any question has (the question editor allows 20): a bound on the work
+# one answer block can ask of the parser.
+MAX_ANSWERS = 100
 TRUE_WORDS = frozenset({"T", "TRUE"})
 FALSE_WORDS = frozenset({"F", "FALSE"})
 _WEIGHT = re.compile(r"-?\d{1,3}(\.\d+)?")
 _FORMAT_PREFIX = re.compile(r"\[(" + "|".join(TEXT_FORMATS) + r")\]")
 
 
+_ESCAPE = re.compile(r"\\([\\~=#{}:n])")
+
+
 def _mask(raw: str) -> str:
     """`raw` with each escape pair (`\\#`) replaced by two NULs: the same length, so what is
     found in the mask is found at the same place in the text, and escaped characters are
     never found."""
-    out = list(raw)
-    i = 0
-    while i < len(raw):
-        if raw[i] == "\\" and i + 1 < len(raw) and raw[i + 1] in ESCAPABLE:
-            out[i] = out[i + 1] = "\0"
-            i += 2
-        else:
-            i += 1
-    return "".join(out)
+    return _ESCAPE.sub("\0\0", raw)
 
 
 def unescape(raw: str) -> str:
-    out = []
-    i = 0
-    while i < len(raw):
-        if raw[i] == "\\" and i + 1 < len(raw) and raw[i + 1] in ESCAPABLE:
-            out.append("\n" if raw[i + 1] == "n" else raw[i + 1])
-            i += 2
-        else:
-            out.append(raw[i])
-            i += 1
-    return "".join(out)
+    return _ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else m.group(1), raw)
 
 
 @dataclass(frozen=True)
@@ -85,13 +75,16 @@ class _Span:
         return self.mask.find(token, begin)
 
     def strip(self) -> "_Span":
-        return self.lstrip()[: len(self.raw.rstrip()) - (len(self.raw) - len(self.raw.lstrip()))]
+        left = len(self.raw) - len(self.raw.lstrip())
+        return self[left : max(len(self.raw.rstrip()), left)]
 
     def lstrip(self) -> "_Span":
         return self[len(self.raw) - len(self.raw.lstrip()) :]
 
-    def split_at(self, markers: str) -> tuple["_Span", list[tuple[str, "_Span"]]]:
+    def split_at(self, markers: str, line: int) -> tuple["_Span", list[tuple[str, "_Span"]]]:
         """The text before the first marker, then (marker, text after it) for each one."""
+        if sum(self.mask.count(m) for m in markers) > MAX_ANSWERS:
+            raise _Refused(line, f"A question has at most {MAX_ANSWERS} answers here.")
         places = [i for i, c in enumerate(self.mask) if c in markers]
         head = self[: places[0]] if places else self
         pieces = []
@@ -157,6 +150,10 @@ def _blocks(text: str) -> list[tuple[int, list[str]] | tuple[int, str]]:
         current, depth = [], 0
 
     lines = [line.strip() for line in text.split("\n")]
+    # The first line of text after each blank line (for the look ahead), found in one pass.
+    following = [""] * len(lines)
+    for index in range(len(lines) - 2, -1, -1):
+        following[index] = lines[index + 1] or following[index + 1]
     for index, stripped in enumerate(lines):
         number = index + 1
         if stripped.startswith(CATEGORY_PREFIX):
@@ -164,8 +161,7 @@ def _blocks(text: str) -> list[tuple[int, list[str]] | tuple[int, str]]:
             items.append((number, stripped[len(CATEGORY_PREFIX) :]))
             continue
         if not stripped:
-            following = next((line for line in lines[index + 1 :] if line), "")
-            if depth > 0 and following.startswith(_BLOCK_GOES_ON):
+            if depth > 0 and following[index].startswith(_BLOCK_GOES_ON):
                 current.append("")
             else:
                 close()
@@ -217,7 +213,7 @@ def _answer_text(span: _Span, piece: _Span, block: _Block, fmt: str) -> str:
 
 
 def _choices(answers: _Span, block: _Block, fmt: str) -> tuple[QuestionType, list[Answer]]:
-    head, pieces = answers.split_at("~=")
+    head, pieces = answers.split_at("~=", block.line_of(answers))
     if head.strip().raw:
         raise _Refused(
             block.line_of(head.strip()),
@@ -247,7 +243,7 @@ def _true_false(answers: _Span, block: _Block, fmt: str) -> list[Answer]:
 
 
 def _short_answers(answers: _Span, block: _Block, fmt: str) -> list[Answer]:
-    head, pieces = answers.split_at("=")
+    head, pieces = answers.split_at("=", block.line_of(answers))
     if head.strip().raw:  # `{nobody}`: a single accepted answer without its `=`
         pieces.insert(0, ("=", head))
     parsed: list[Answer] = []
@@ -296,7 +292,7 @@ def _numerical(answers: _Span, block: _Block, fmt: str) -> list[Answer]:
     body = answers.strip()[1:]  # the leading "#"
     other = body.find("~")
     rest = body[other + 1 :] if other != -1 else None
-    head, pieces = (body[:other] if other != -1 else body).split_at("=")
+    head, pieces = (body[:other] if other != -1 else body).split_at("=", block.line_of(answers))
     if head.strip().raw:  # `{#3.14:0.01}`: a single answer without its `=`
         pieces.insert(0, ("=", head))
     parsed: list[Answer] = [_numerical_answer(piece, block, fmt) for _, piece in pieces]
@@ -308,7 +304,7 @@ def _numerical(answers: _Span, block: _Block, fmt: str) -> list[Answer]:
 
 
 def _matching(answers: _Span, block: _Block, fmt: str) -> list[Answer]:
-    head, pieces = answers.split_at("=")
+    head, pieces = answers.split_at("=", block.line_of(answers))
     if head.strip().raw:
         raise _Refused(block.line_of(head.strip()), "Each matching pair starts with =.")
     parsed: list[Answer] = []
@@ -431,6 +427,8 @@ def parse_gift(text: str) -> list[ParsedQuestion]:
             if not category:
                 problems.append(Problem(line, "$CATEGORY: names no category."))
             continue
+        if len(questions) + len(problems) >= MAX_QUESTIONS:
+            raise FormatError([*problems, Problem(line, TOO_MANY_QUESTIONS)])
         try:
             questions.append(_question(_Block(line, content), category))
         except _Refused as refused:

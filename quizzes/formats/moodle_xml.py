@@ -32,6 +32,8 @@ from quizzes.formats.base import (
     FORMAT_MARKDOWN,
     FORMAT_MOODLE,
     FORMAT_PLAIN,
+    MAX_QUESTIONS,
+    TOO_MANY_QUESTIONS,
     Answer,
     ChoiceAnswer,
     FormatError,
@@ -151,7 +153,8 @@ def _question(element: Element, kind: str, line: int, category: tuple[str, ...])
     answers: list[Answer] = []
     case_sensitive = False
     if kind == "multichoice":
-        single = _is_true(element.find("single"))
+        # Moodle reads a missing <single> as true, a single choice.
+        single = element.find("single") is None or _is_true(element.find("single"))
         question_type = T.SINGLE_CHOICE if single else T.MULTIPLE_RESPONSE
         answers = _choices(element)
     elif kind == "truefalse":
@@ -200,11 +203,16 @@ def parse_moodle_xml(text: str) -> list[ParsedQuestion]:
         ) from None
     if root.tag != "quiz":
         raise FormatError([Problem(1, "A Moodle XML file has <quiz> around its questions.")])
+    elements = root.findall("question")
     lines = _question_lines(text)
+    if sum(1 for e in elements if e.get("type") != "category") > MAX_QUESTIONS:
+        entries = [i for i, e in enumerate(elements) if e.get("type") != "category"]
+        index = entries[MAX_QUESTIONS]
+        raise FormatError([Problem(lines[index] if index < len(lines) else 1, TOO_MANY_QUESTIONS)])
     questions: list[ParsedQuestion] = []
     problems: list[Problem] = []
     category: tuple[str, ...] = ()
-    for index, element in enumerate(root.findall("question")):
+    for index, element in enumerate(elements):
         line = lines[index] if index < len(lines) else 1
         kind = element.get("type", "")
         try:

@@ -1,6 +1,7 @@
 """Property-based fuzzing: whatever a file holds, each parser returns questions or raises its
 own FormatError, never anything else."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,3 +117,25 @@ def test_moodle_xml(text):
 @given(st.binary(max_size=200))
 def test_decoding_any_bytes(data):
     _never_anything_but_format_error(decode_text, data)
+
+
+def test_each_parser_refuses_more_questions_than_one_file_may_hold():
+    from quizzes.formats.base import MAX_QUESTIONS, TOO_MANY_QUESTIONS, Problem
+
+    cases = [
+        (parse_gift, "Reflect.{}\n\n" * (MAX_QUESTIONS + 1), 2 * MAX_QUESTIONS + 1),
+        (parse_aiken, "Q?\nA. a\nB. b\nANSWER: A\n" * (MAX_QUESTIONS + 1), 4 * MAX_QUESTIONS + 1),
+        (
+            parse_moodle_xml,
+            "<quiz>\n"
+            + '<question type="essay"><questiontext><text>Q</text></questiontext></question>\n'
+            * (MAX_QUESTIONS + 1)
+            + "</quiz>",
+            MAX_QUESTIONS + 2,
+        ),
+    ]
+    for parse, text, line in cases:
+        with pytest.raises(FormatError) as caught:
+            parse(text)
+        assert caught.value.problems == [Problem(line, TOO_MANY_QUESTIONS)], parse
+    assert len(parse_gift("Reflect.{}\n\n" * MAX_QUESTIONS)) == MAX_QUESTIONS

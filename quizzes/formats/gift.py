@@ -14,6 +14,7 @@ Blank lines inside an open answer block do not end the question (Moodle would re
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -136,46 +137,39 @@ def _formatted_text(span: _Span, default: str) -> str:
 _BLOCK_GOES_ON = ("=", "~", "#", "}")
 
 
-def _blocks(text: str) -> list[tuple[int, list[str]] | tuple[int, str]]:
-    """The file as question blocks (first line, lines) and category lines (line, path)."""
-    items: list[tuple[int, list[str]] | tuple[int, str]] = []
-    current: list[str] = []
-    first = 0
-    depth = 0  # answer blocks opened and not closed yet in the current question
-
-    def close() -> None:
-        nonlocal current, depth
-        if any(line for line in current):
-            items.append((first, current))
-        current, depth = [], 0
-
+def _blocks(text: str) -> Iterator[tuple[int, list[str]] | tuple[int, str]]:
+    """The file as question blocks (first line, lines) and category lines (line, path), one
+    at a time (a file refused after its thousandth question is read no further)."""
     lines = [line.strip() for line in text.split("\n")]
     # The first line of text after each blank line (for the look ahead), found in one pass.
     following = [""] * len(lines)
     for index in range(len(lines) - 2, -1, -1):
         following[index] = lines[index + 1] or following[index + 1]
+    current: list[str] = []
+    first = 0
+    depth = 0  # answer blocks opened and not closed yet in the current question
     for index, stripped in enumerate(lines):
         number = index + 1
-        if stripped.startswith(CATEGORY_PREFIX):
-            close()
-            items.append((number, stripped[len(CATEGORY_PREFIX) :]))
-            continue
-        if not stripped:
-            if depth > 0 and following[index].startswith(_BLOCK_GOES_ON):
-                current.append("")
-            else:
-                close()
+        ends = stripped.startswith(CATEGORY_PREFIX) or (
+            not stripped and not (depth > 0 and following[index].startswith(_BLOCK_GOES_ON))
+        )
+        if ends:
+            if any(current):
+                yield first, current
+            current, depth = [], 0
+            if stripped:
+                yield number, stripped[len(CATEGORY_PREFIX) :]
             continue
         if not current:
             first = number
-        if stripped.startswith("//"):
+        if not stripped or stripped.startswith("//"):  # a kept blank line, or a comment
             current.append("")
             continue
         current.append(stripped)
         mask = _mask(stripped)
         depth += mask.count("{") - mask.count("}")
-    close()
-    return items
+    if any(current):
+        yield first, current
 
 
 def _weight(span: _Span, block: _Block, default: Decimal) -> tuple[Decimal, _Span]:

@@ -10,7 +10,11 @@ general feedback. A block inside the sentence makes a missing-word question (its
 `_____` where the block was). `\\~ \\= \\# \\{ \\} \\:` and `\\\\` are literal characters,
 `\\n` a new line. `[html]`, `[markdown]`, `[plain]`, `[moodle]` before a text give its format.
 
-Blank lines inside an open answer block do not end the question (Moodle would refuse it).
+Two departures from Moodle, both kinder to people writing files by hand: a blank line inside
+an open answer block does not end the question when the next line goes on with the block (an
+answer, feedback, the closing brace), and `{true}` is read as `{TRUE}`. Where Moodle guesses
+(an answer block with no marker before its first answer, a second block, a weight out of
+range), the file is refused with the line and the reason.
 """
 
 import re
@@ -44,9 +48,7 @@ TRUE_WORDS = frozenset({"T", "TRUE"})
 FALSE_WORDS = frozenset({"F", "FALSE"})
 _WEIGHT = re.compile(r"-?\d{1,3}(\.\d+)?")
 _FORMAT_PREFIX = re.compile(r"\[(" + "|".join(TEXT_FORMATS) + r")\]")
-
-
-_ESCAPE = re.compile(r"\\([\\~=#{}:n])")
+_ESCAPE = re.compile(r"\\([\\~=#{}:n])")  # \~ \= \# \{ \} \: \\ and \n
 
 
 def _mask(raw: str) -> str:
@@ -57,6 +59,7 @@ def _mask(raw: str) -> str:
 
 
 def unescape(raw: str) -> str:
+    """The text an escaped stretch stands for."""
     return _ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else m.group(1), raw)
 
 

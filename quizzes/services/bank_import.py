@@ -13,12 +13,13 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import strip_tags
 
 from accounts.models import User
 from courses.models import Course, render_markdown
-from lms.errors import ApplicationError, PermissionDenied
+from lms.errors import ApplicationError, PermissionDenied, invalid_fields
 from quizzes.formats.base import (
     FORMAT_PLAIN,
     ChoiceAnswer,
@@ -207,13 +208,10 @@ def _check(planned: PlannedQuestion) -> None:
             # The constraints (fraction and value ranges) are `_check_answers`' rules, checked
             # above; left out here, the check needs no database (the command's dry run).
             row.full_clean(exclude=["question"], validate_constraints=False)
-        except Exception as error:
-            from lms.errors import invalid_fields
-
-            planned.problems.extend(_messages(invalid_fields(error), f"Answer {position}, "))  # type: ignore[arg-type]
-    for name in (*planned.category, *parsed.tags):
-        if len(name) > _CATEGORY_NAME_MAX:
-            planned.problems.append(f"The category or tag “{name[:40]}…” has too long a name.")
+        except ValidationError as error:
+            planned.problems.extend(_messages(invalid_fields(error), f"Answer {position}, "))
+    if any(len(name) > _CATEGORY_NAME_MAX for name in planned.category):
+        planned.problems.append(f"A category's name is at most {_CATEGORY_NAME_MAX} characters.")
     if any(len(tag) > _TAG_NAME_MAX for tag in parsed.tags):
         planned.problems.append(f"A tag's name is at most {_TAG_NAME_MAX} characters.")
 

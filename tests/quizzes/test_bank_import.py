@@ -527,3 +527,19 @@ def test_api_moodle_xml_by_extension(course, instructor, api):
         "multiple_response",
         "true_false",
     ]
+
+
+def test_category_and_tag_names_meet_the_banks_bounds(course, instructor):
+    long = "C" * 201
+    data = f"$CATEGORY: {long}\n\nWhich?{{=a ~b}}".encode()
+    plan = bank_import_preview(actor=instructor, course=course, data=data, file_format="gift")
+    assert [(p.line, p.reason) for p in plan.problems] == [
+        (3, "A category's name is at most 200 characters.")
+    ]
+    tag = "T" * 61
+    xml = (
+        '<quiz><question type="essay"><questiontext><text>Reflect.</text></questiontext>'
+        f"<tags><tag><text>{tag}</text></tag></tags></question></quiz>"
+    ).encode()
+    plan = bank_import_preview(actor=instructor, course=course, data=xml, file_format="moodle_xml")
+    assert [p.reason for p in plan.problems] == ["A tag's name is at most 60 characters."]

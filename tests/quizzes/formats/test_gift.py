@@ -107,7 +107,13 @@ def test_true_false_with_a_feedback_for_each_answer(bank):
 
 @pytest.mark.parametrize(
     ("block", "right"),
-    [("{T}", "true"), ("{TRUE}", "true"), ("{F}", "false"), ("{FALSE}", "false")],
+    [
+        ("{T}", "true"),
+        ("{TRUE}", "true"),
+        ("{F}", "false"),
+        ("{FALSE}", "false"),
+        ("{true}", "true"),
+    ],
 )
 def test_true_false_words(block, right):
     question = one(f"Handoffs happen at every change of shift.{block}")

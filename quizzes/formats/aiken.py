@@ -74,7 +74,9 @@ class _Reader:
             self.problems.append(Problem(number, "ANSWER: comes before the question's text."))
         elif not self.skipping:
             if len(self.questions) >= MAX_QUESTIONS:
-                raise FormatError([*self.problems, Problem(self.draft.line, TOO_MANY_QUESTIONS)])
+                raise FormatError(
+                    [*self.problems, Problem(self.draft.line, TOO_MANY_QUESTIONS)], self.questions
+                )
             try:
                 self.questions.append(_finish(self.draft, letter.strip().upper(), number))
             except FormatError as error:
@@ -116,5 +118,5 @@ def parse_aiken(text: str) -> list[ParsedQuestion]:
     if reader.draft is not None and not reader.skipping:
         reader.problems.append(Problem(reader.draft.line, "This question has no ANSWER: line."))
     if reader.problems:
-        raise FormatError(reader.problems)
+        raise FormatError(reader.problems, reader.questions)
     return reader.questions

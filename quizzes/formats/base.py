@@ -29,10 +29,14 @@ class Problem(NamedTuple):
 
 
 class FormatError(Exception):
-    """A file that cannot be read as questions: every problem found, each with its line."""
+    """A file that cannot be read as questions: every problem found, each with its line, and
+    the questions that could be read (a preview shows them beside the problems)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(
+        self, problems: list[Problem], readable: "list[ParsedQuestion] | None" = None
+    ) -> None:
         self.problems = sorted(problems)
+        self.readable = readable or []
         super().__init__("; ".join(f"line {p.line}: {p.reason}" for p in self.problems))
 
 

@@ -425,11 +425,11 @@ def parse_gift(text: str) -> list[ParsedQuestion]:
                 problems.append(Problem(line, "$CATEGORY: names no category."))
             continue
         if len(questions) + len(problems) >= MAX_QUESTIONS:
-            raise FormatError([*problems, Problem(line, TOO_MANY_QUESTIONS)])
+            raise FormatError([*problems, Problem(line, TOO_MANY_QUESTIONS)], questions)
         try:
             questions.append(_question(_Block(line, content), category))
         except _Refused as refused:
             problems.append(refused.problem)
     if problems:
-        raise FormatError(problems)
+        raise FormatError(problems, questions)
     return questions

@@ -223,5 +223,5 @@ def parse_moodle_xml(text: str) -> list[ParsedQuestion]:
         except _Refused as refused:
             problems.append(Problem(line, refused.reason))
     if problems:
-        raise FormatError(problems)
+        raise FormatError(problems, questions)
     return questions

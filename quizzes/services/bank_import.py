@@ -288,11 +288,10 @@ def bank_import_preview(
     try:
         parsed = parse_file(data, plan.file_format)
     except FormatError as error:
-        plan.file_problems = error.problems
-        return plan
-    if not parsed:
+        # The questions that could be read are shown with the problems; none is imported.
+        plan.file_problems, parsed = error.problems, error.readable
+    if not parsed and not plan.file_problems:
         plan.file_problems = [Problem(1, "The file holds no questions.")]
-        return plan
     existing = _categories_by_path(course)
     default: tuple[str, ...] = (DEFAULT_CATEGORY,)
     if category is not None:

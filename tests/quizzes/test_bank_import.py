@@ -121,8 +121,13 @@ def test_questions_without_a_category_go_where_the_instructor_chose(course, inst
 def test_a_bad_file_writes_nothing_and_names_every_problem(course, instructor, unchanged):
     plan = bank_import_preview(actor=instructor, course=course, data=BAD_GIFT, file_format="gift")
     assert not plan.is_valid
-    assert [(p.line, p.reason) for p in plan.problems] == [
-        (5, "The answer block opened here is not closed with }."),
+    bad_block = "The answer block opened here is not closed with }."
+    no_right_answer = "The right choices' fractions must add up to 1 (100%)."
+    assert [(p.line, p.reason) for p in plan.problems] == [(3, no_right_answer), (5, bad_block)]
+    # the questions that could be read are listed beside the problems
+    assert [(q.line, q.name, q.problems) for q in plan.questions] == [
+        (1, "Fine", []),
+        (3, "No right answer", [no_right_answer]),
     ]
     error = unchanged(
         lambda: bank_import_confirm(
@@ -132,7 +137,8 @@ def test_a_bad_file_writes_nothing_and_names_every_problem(course, instructor, u
         code="import_invalid",
     )
     assert error.details["problems"] == [
-        {"line": 5, "reason": "The answer block opened here is not closed with }."}
+        {"line": 3, "reason": no_right_answer},
+        {"line": 5, "reason": bad_block},
     ]
 
 
@@ -392,8 +398,10 @@ def test_page_preview_of_a_bad_file_lists_its_problems_and_offers_no_confirm(
     response = unchanged(lambda: client.post(url, {"file": upload("bad.gift", BAD_GIFT)}))
     assert response.status_code == 400
     page = response.content.decode()
-    assert "1 problem to correct." in page
+    assert "2 problems to correct." in page
+    assert "Line 3: The right choices&#x27; fractions must add up to 1 (100%)." in page
     assert "Line 5: The answer block opened here is not closed with }." in page
+    assert "No right answer" in page  # the readable questions are listed with theirs
     assert "teach-bank-import-confirm" not in page and "/bank/import/confirm/" not in page
 
 
@@ -496,8 +504,10 @@ def test_api_bad_file_previews_its_problems_and_confirm_writes_nothing(
     assert preview.status_code == 200
     assert preview.json()["valid"] is False
     assert preview.json()["problems"] == [
-        {"line": 5, "reason": "The answer block opened here is not closed with }."}
+        {"line": 3, "reason": "The right choices' fractions must add up to 1 (100%)."},
+        {"line": 5, "reason": "The answer block opened here is not closed with }."},
     ]
+    assert [q["title"] for q in preview.json()["questions"]] == ["Fine", "No right answer"]
     refused = unchanged(lambda: api_post(api, instructor, course, BAD_GIFT, confirm="true"))
     assert refused.status_code == 400
     error = refused.json()["error"]

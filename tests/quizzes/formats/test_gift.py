@@ -326,3 +326,12 @@ def test_an_answer_without_text_names_its_own_line():
 def test_a_numerical_block_without_a_number():
     assert problems("How many?{#}") == [Problem(1, "A numerical question needs an answer: {#42}.")]
     assert problems("How many?{#=}") == [Problem(1, "A numerical answer has no number.")]
+
+
+def test_the_questions_that_could_be_read_travel_with_the_problems():
+    with pytest.raises(FormatError) as caught:
+        parse_gift("::One::Which?{=a ~b}\n\n::Two::Which?{=a ~b\n\n::Three::Reflect.{}")
+    assert [q.title for q in caught.value.readable] == ["One", "Three"]
+    assert caught.value.problems == [
+        Problem(3, "The answer block opened here is not closed with }.")
+    ]

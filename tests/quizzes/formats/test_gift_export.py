@@ -3,7 +3,7 @@
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizzes.formats.base import ChoiceAnswer, MatchPair, NumericalAnswer, ParsedQuestion
@@ -160,6 +160,7 @@ questions = st.builds(
 )
 
 
+@settings(max_examples=300, deadline=None)
 @given(st.lists(questions, min_size=1, max_size=4))
 def test_any_questions_round_trip(generated):
     assert parse_gift(export_gift(generated)) == generated

@@ -11,6 +11,7 @@ from courses import apis as course_apis
 from courses.cohorts import apis as cohort_apis
 from lms.readiness import readyz
 from quizzes import apis as quiz_apis
+from quizzes import apis_import as quiz_import_apis
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -129,6 +130,15 @@ api_v1 = [
         "certificate-batches/<int:batch_id>/",
         certificate_apis.CertificateBatchApi.as_view(),
         name="certificate-batch",
+    ),
+]
+
+# The question bank's import (quizzes/apis_import.py)
+api_v1 += [
+    path(
+        "courses/<slug:slug>/bank/import/",
+        quiz_import_apis.BankImportApi.as_view(),
+        name="bank-import",
     ),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import teach, views
+from . import teach, teach_import, views
 
 urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
@@ -44,5 +44,24 @@ urlpatterns = [
         "teach/attempts/<int:attempt_id>/questions/<int:question_id>/grade/",
         teach.essay_grade,
         name="teach-essay-grade",
+    ),
+]
+
+# The question bank's import and export (quizzes/teach_import.py)
+urlpatterns += [
+    path(
+        "teach/courses/<slug:slug>/bank/import/",
+        teach_import.bank_import,
+        name="teach-bank-import",
+    ),
+    path(
+        "teach/courses/<slug:slug>/bank/import/confirm/",
+        teach_import.bank_import_confirm,
+        name="teach-bank-import-confirm",
+    ),
+    path(
+        "teach/courses/<slug:slug>/bank/export.gift",
+        teach_import.bank_export,
+        name="teach-bank-export",
     ),
 ]

@@ -629,6 +629,26 @@ EXPECTED: dict[str, Expect] = {
     "api:my-invitation-decline": Expect(post=invitee()),
 }
 
+# The question bank's import and export (quizzes/teach_import.py, quizzes/apis_import.py).
+ROUTE_KWARGS.update(
+    {
+        "teach-bank-import": _slug,
+        "teach-bank-import-confirm": _slug,
+        "teach-bank-export": _slug,
+        "api:bank-import": _slug,
+    }
+)
+EXPECTED.update(
+    {
+        # an empty upload is refused (400) once the caller may import at all
+        "teach-bank-import": Expect(get=teachers(), post=teachers(INVALID)),
+        # no previewed file sent back: the instructor is sent to upload it again
+        "teach-bank-import-confirm": Expect(post=teachers()),
+        "teach-bank-export": Expect(get=teachers()),
+        "api:bank-import": Expect(post=teachers(INVALID)),
+    }
+)
+
 # Cells that are holes still open in files other engineers own: (route, method, persona) ->
 # why. The cell's expectation stays the right answer; the test is a strict xfail until fixed.
 KNOWN_HOLES: dict[tuple[str, str, str], str] = {}

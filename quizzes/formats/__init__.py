@@ -1,0 +1,1 @@
+"""Question files: GIFT (read and written), Aiken and Moodle XML (read)."""

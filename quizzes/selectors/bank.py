@@ -1,6 +1,7 @@
 """The question bank's reads: the category tree, searching and filtering questions, where a
 question is used, and the questions a random slot may draw."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -25,6 +26,11 @@ class CategoryNode:
     @property
     def name(self) -> str:
         return self.category.name
+
+    @property
+    def parent_value(self) -> str:
+        """The parent's id as a form sends it ("" at the top)."""
+        return str(self.category.parent_id or "")
 
 
 def course_categories(*, course: Course) -> list[QuestionCategory]:
@@ -68,6 +74,19 @@ def tree_flat(tree: list[CategoryNode]) -> list[CategoryNode]:
     return flat
 
 
+def category_paths(tree: list[CategoryNode]) -> dict[int, str]:
+    """Each category's “Top / Middle / This”, by id, from a tree already read."""
+    paths: dict[int, str] = {}
+
+    def walk(branch: list[CategoryNode], above: str) -> None:
+        for node in branch:
+            paths[node.id] = f"{above} / {node.name}" if above else node.name
+            walk(node.children, paths[node.id])
+
+    walk(tree, "")
+    return paths
+
+
 def category_subtree_ids(*, category: QuestionCategory) -> set[int]:
     """The category's id and every subcategory's, however deep (one query)."""
     children: dict[int, list[int]] = {}
@@ -107,13 +126,7 @@ def bank_questions(
         questions = questions.filter(tags=tag)
     return (
         questions.select_related("category")
-        .prefetch_related(
-            Prefetch("tags", queryset=QuestionTag.objects.order_by("name")),
-            Prefetch(
-                "slots",
-                queryset=QuizSlot.objects.select_related("quiz__module").order_by("quiz_id"),
-            ),
-        )
+        .prefetch_related(Prefetch("tags", queryset=QuestionTag.objects.order_by("name")))
         .order_by("category__name", "name", "id")
     )
 
@@ -132,34 +145,46 @@ class QuestionUse:
 def question_uses(*, question: Question) -> list[QuestionUse]:
     """Where the question is used: quizzes whose fixed slots hold it, and quizzes whose random
     slots may draw it (its category, or one above it)."""
-    categories = _ancestor_ids(question.category)
+    return questions_uses(questions=[question]).get(question.pk, [])
+
+
+def questions_uses(*, questions: list[Question]) -> dict[int, list[QuestionUse]]:
+    """Where each question is used, by question id (three queries for a page of them)."""
+    if not questions:
+        return {}
+    course_id = questions[0].category.course_id
+    parents = dict(
+        QuestionCategory.objects.filter(course_id=course_id).values_list("id", "parent_id")
+    )
     slots = (
-        QuizSlot.objects.filter(
-            Q(question=question) | Q(random_category_id__in=categories)
-            if question.type != Question.Type.DESCRIPTION
-            else Q(question=question)
-        )
+        QuizSlot.objects.filter(Q(question__in=questions) | Q(random_category__course_id=course_id))
         .select_related("quiz__module")
         .order_by("quiz__module__position", "quiz_id", "position")
     )
-    return [
-        QuestionUse(
+    uses: dict[int, list[QuestionUse]] = {q.pk: [] for q in questions}
+    for slot in slots:
+        use = QuestionUse(
             quiz_id=slot.quiz_id,
             quiz_title=slot.quiz.title,
             module_title=slot.quiz.module.title,
             position=slot.position,
             random=slot.question_id is None,
         )
-        for slot in slots
-    ]
+        if slot.question_id is not None:
+            if slot.question_id in uses:
+                uses[slot.question_id].append(use)
+            continue
+        for question in questions:
+            drawable = question.type != Question.Type.DESCRIPTION
+            if drawable and slot.random_category_id in _ancestors(parents, question.category_id):
+                uses[question.pk].append(use)
+    return uses
 
 
-def _ancestor_ids(category: QuestionCategory) -> set[int]:
-    parents = dict(
-        QuestionCategory.objects.filter(course_id=category.course_id).values_list("id", "parent_id")
-    )
+def _ancestors(parents: Mapping[int, int | None], category_id: int) -> set[int]:
+    """The category's id and those of the categories above it."""
     found: set[int] = set()
-    pk: int | None = category.pk
+    pk: int | None = category_id
     while pk is not None and pk not in found:
         found.add(pk)
         pk = parents.get(pk)

@@ -429,6 +429,15 @@ ROUTE_KWARGS.update(
         },
         "teach-quiz-bank": _quiz,
         "teach-quiz-random": _quiz,
+        "api:bank-questions": _slug,
+        "api:bank-questions-move": _slug,
+        "api:bank-questions-copy": _slug,
+        "api:bank-questions-tag": _slug,
+        "api:bank-question": lambda w: {"slug": w.course.slug, "question_id": w.essay_question.id},
+        "api:bank-categories": _slug,
+        "api:bank-category": _bank_category,
+        "api:quiz-bank-slots": _quiz,
+        "api:quiz-random-slot": _quiz,
     }
 )
 
@@ -652,6 +661,16 @@ EXPECTED.update(
         "teach-bank-question": Expect(get=teachers(), post=teachers()),
         "teach-quiz-bank": Expect(get=teachers(), post=teachers()),
         "teach-quiz-random": Expect(get=teachers(), post=teachers()),
+        # the API asks the caller's rights before it reads the body
+        "api:bank-questions": Expect(get=teachers(), post=teachers(INVALID)),
+        "api:bank-questions-move": Expect(post=teachers(INVALID)),
+        "api:bank-questions-copy": Expect(post=teachers(INVALID)),
+        "api:bank-questions-tag": Expect(post=teachers(INVALID)),
+        "api:bank-question": Expect(get=teachers(), put=teachers(INVALID)),
+        "api:bank-categories": Expect(get=teachers(), post=teachers(INVALID)),
+        "api:bank-category": Expect(get=teachers()),
+        "api:quiz-bank-slots": Expect(post=teachers(INVALID)),
+        "api:quiz-random-slot": Expect(post=teachers(INVALID)),
     }
 )
 

@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from courses.models import Course
-from lms.errors import ApplicationError, NotFound, validate_model
+from lms.errors import ApplicationError, Conflict, NotFound, validate_model
 from quizzes.models import (
     MAX_RANDOM_COUNT,
     Choice,
@@ -128,7 +128,7 @@ def category_delete(*, actor: User, category: QuestionCategory) -> None:
     else:
         category.delete()
         return
-    raise ApplicationError(
+    raise Conflict(
         f"The category “{category.name}” cannot be deleted: {reason}.", code="category_not_empty"
     )
 

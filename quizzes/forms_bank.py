@@ -28,6 +28,7 @@ class BankFilterForm(forms.Form):
     tag = forms.ChoiceField(label="Tag", required=False)
 
     def __init__(self, *args, nodes: list[CategoryNode], tags: list[QuestionTag], **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         _set_choices(self, "type", [("", "Any type"), *Question.Type.choices])
         _set_choices(self, "category", category_choices(nodes, blank="Any category"))
@@ -51,10 +52,11 @@ class BankFilterForm(forms.Form):
 class CategoryForm(forms.Form):
     """A new category, or where an existing one goes."""
 
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(label="New category", max_length=200)
     parent = forms.ChoiceField(label="Inside", required=False)
 
     def __init__(self, *args, nodes: list[CategoryNode], **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         _set_choices(self, "parent", category_choices(nodes, blank="(the top of the bank)"))
         self._categories = {n.id: n.category for n in nodes}

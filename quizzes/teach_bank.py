@@ -40,6 +40,10 @@ def _taught_course(request, slug: str) -> Course:
     return course
 
 
+def _questions(count: int, noun: str = "question") -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _question_ids(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdecimal()]
 
@@ -174,12 +178,12 @@ def bank_questions_change(request, slug):
                 count = bank_services.questions_move(
                     actor=request.user, course=course, question_ids=ids, category=target
                 )
-                messages.success(request, f"{count} question(s) moved to “{target.name}”.")
+                messages.success(request, f"{_questions(count)} moved to “{target.name}”.")
             else:
                 copies = bank_services.questions_copy(
                     actor=request.user, course=course, question_ids=ids, category=target
                 )
-                messages.success(request, f"{len(copies)} question(s) copied to “{target.name}”.")
+                messages.success(request, f"{_questions(len(copies))} copied to “{target.name}”.")
         elif action == "tag":
             tag = bank_services.questions_tag(
                 actor=request.user,
@@ -347,7 +351,7 @@ def quiz_bank_add(request, quiz_id):
         except ApplicationError as error:
             _report(request, error)
         else:
-            messages.success(request, f"{len(slots)} question(s) added from the bank.")
+            messages.success(request, f"{_questions(len(slots))} added from the bank.")
             return redirect(
                 f"{reverse('teach-quiz', kwargs={'quiz_id': quiz.id})}#questions-heading"
             )
@@ -396,8 +400,8 @@ def quiz_bank_random(request, quiz_id):
         else:
             messages.success(
                 request,
-                f"Each attempt now draws {slot.random_count} random question(s) from "
-                f"“{form.chosen_category().name}” and its subcategories.",
+                f"Each attempt now draws {_questions(slot.random_count, 'random question')} "
+                f"from “{form.chosen_category().name}” and its subcategories.",
             )
             return redirect(
                 f"{reverse('teach-quiz', kwargs={'quiz_id': quiz.id})}#questions-heading"

@@ -321,7 +321,7 @@ def bank_question_edit(request, slug, question_id=None, question_type=None):
                 messages.success(request, "Question saved.")
         return redirect(_bank_url(course))
 
-    asked = question is not None and authoring_services.question_is_asked(question=question)
+    asked = question is not None and bank_selectors.question_is_asked(question=question)
     return _question_page(
         request,
         question_type=question_type,

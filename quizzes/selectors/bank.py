@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from courses.models import Course
-from quizzes.models import Question, QuestionCategory, QuestionTag, QuizSlot
+from quizzes.models import AttemptQuestion, Question, QuestionCategory, QuestionTag, QuizSlot
 
 
 @dataclass
@@ -189,6 +189,12 @@ def _ancestors(parents: Mapping[int, int | None], category_id: int) -> set[int]:
         found.add(pk)
         pk = parents.get(pk)
     return found
+
+
+def question_is_asked(*, question: Question) -> bool:
+    """Has any learner's attempt (in progress, submitted or graded) been given this row?
+    Such a row is kept as it is: an edit makes a new version."""
+    return AttemptQuestion.objects.filter(question=question).exists()
 
 
 def draw_pool(*, category: QuestionCategory) -> QuerySet[Question]:

@@ -24,6 +24,7 @@ from quizzes.models import (
     QuizSlot,
 )
 from quizzes.scoring import grade_response
+from quizzes.selectors import bank as bank_selectors
 from quizzes.selectors.access import require_course_instructor, require_instructor
 from quizzes.selectors.grading import answer_keys
 from quizzes.services.grading import _attempt_totals
@@ -291,11 +292,6 @@ def question_update(
 _VERSION_COPIED_FIELDS = ("name", "text", "general_feedback", "case_sensitive", "default_points")
 
 
-def question_is_asked(*, question: Question) -> bool:
-    """Has any learner's attempt (in progress, submitted or graded) been given this row?"""
-    return AttemptQuestion.objects.filter(question=question).exists()
-
-
 @transaction.atomic
 def question_revise(
     *, actor: User, question: Question, answers: list[dict[str, Any]], **fields: object
@@ -316,7 +312,7 @@ def question_revise(
             code="question_not_current",
         )
     answers = _check_answers(question.type, answers)
-    if not question_is_asked(question=question):
+    if not bank_selectors.question_is_asked(question=question):
         _question_fields(question, fields)
         question.save()
         _write_answers(question, answers)

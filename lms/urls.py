@@ -11,6 +11,7 @@ from courses import apis as course_apis
 from courses.cohorts import apis as cohort_apis
 from lms.readiness import readyz
 from quizzes import apis as quiz_apis
+from quizzes import apis_bank as bank_apis
 from quizzes import apis_import as quiz_import_apis
 
 api_v1 = [
@@ -130,6 +131,52 @@ api_v1 = [
         "certificate-batches/<int:batch_id>/",
         certificate_apis.CertificateBatchApi.as_view(),
         name="certificate-batch",
+    ),
+    # The question bank (quizzes/apis_bank.py)
+    path(
+        "courses/<slug:slug>/bank/questions/",
+        bank_apis.BankQuestionsApi.as_view(),
+        name="bank-questions",
+    ),
+    path(
+        "courses/<slug:slug>/bank/questions/move/",
+        bank_apis.BankQuestionsMoveApi.as_view(),
+        name="bank-questions-move",
+    ),
+    path(
+        "courses/<slug:slug>/bank/questions/copy/",
+        bank_apis.BankQuestionsCopyApi.as_view(),
+        name="bank-questions-copy",
+    ),
+    path(
+        "courses/<slug:slug>/bank/questions/tags/",
+        bank_apis.BankQuestionsTagApi.as_view(),
+        name="bank-questions-tag",
+    ),
+    path(
+        "courses/<slug:slug>/bank/questions/<int:question_id>/",
+        bank_apis.BankQuestionApi.as_view(),
+        name="bank-question",
+    ),
+    path(
+        "courses/<slug:slug>/bank/categories/",
+        bank_apis.BankCategoriesApi.as_view(),
+        name="bank-categories",
+    ),
+    path(
+        "courses/<slug:slug>/bank/categories/<int:category_id>/",
+        bank_apis.BankCategoryApi.as_view(),
+        name="bank-category",
+    ),
+    path(
+        "quizzes/<int:quiz_id>/slots/bank/",
+        bank_apis.QuizBankSlotsApi.as_view(),
+        name="quiz-bank-slots",
+    ),
+    path(
+        "quizzes/<int:quiz_id>/slots/random/",
+        bank_apis.QuizRandomSlotApi.as_view(),
+        name="quiz-random-slot",
     ),
 ]
 

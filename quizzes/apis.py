@@ -96,6 +96,8 @@ class SlotKeyOutput(serializers.Serializer):
     points = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     question = QuestionKeyOutput(allow_null=True)
     random_category = serializers.CharField(allow_null=True)
+    random_category_id = serializers.IntegerField(allow_null=True)
+    random_count = serializers.IntegerField(help_text="A random slot draws this many.")
 
 
 class FeedbackBandOutput(serializers.Serializer):

@@ -22,6 +22,8 @@ MAX_DELAY_MINUTES = 30 * 24 * 60
 # Instructor text: a question, its feedback, a quiz's introduction. Room for a long clinical
 # vignette (about ten pages), with a bound the page, the API and the importers all meet.
 MAX_TEXT = 20_000
+# A random slot draws at most this many questions: more than any quiz asks in one place.
+MAX_RANDOM_COUNT = 100
 
 
 class QuestionCategory(models.Model):
@@ -332,6 +334,10 @@ class QuizSlot(models.Model):
     random_category = models.ForeignKey(
         QuestionCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A random slot draws this many questions (from the category and its subcategories).
+    random_count = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_RANDOM_COUNT)]
+    )
     points = models.DecimalField(
         max_digits=6,
         decimal_places=2,
@@ -348,6 +354,11 @@ class QuizSlot(models.Model):
                 condition=Q(question__isnull=False, random_category__isnull=True)
                 | Q(question__isnull=True, random_category__isnull=False),
                 name="slot_fixed_or_random",
+            ),
+            models.CheckConstraint(
+                condition=Q(random_count__gte=1)
+                & (Q(random_category__isnull=False) | Q(random_count=1)),
+                name="slot_random_count",
             ),
         ]
 

@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, Module
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 from lms.forms import show_service_error
 from quizzes.selectors import access as access_selectors
+from quizzes.selectors import bank as bank_selectors
 from quizzes.selectors import quiz_settings as quiz_settings_selectors
 from quizzes.selectors import review as review_selectors
 from quizzes.selectors import teaching as teaching_selectors
@@ -104,6 +106,7 @@ def quiz_edit(request, quiz_id):
             "bands": bands,
             "slots": slots,
             "focus": _focus_after_move(request, slots),
+            "shortfalls": bank_selectors.random_slot_shortfalls(slots=slots),
             "types": Question.Type.choices,
             "review_fields": [form[name] for name in form.REVIEW_FIELDS],
         },
@@ -240,7 +243,13 @@ def slot_change(request, quiz_id, slot_id):
         if request.POST.get("confirmed") != "yes":
             return render(request, "quizzes/teach/slot_remove.html", {"quiz": quiz, "slot": slot})
         authoring_services.quiz_slot_remove(actor=request.user, quiz=quiz, slot_id=slot_id)
-        messages.success(request, "Question removed from the quiz (it stays in the bank).")
+        messages.success(
+            request,
+            format_html(
+                'Question removed from the quiz (it stays in the <a href="{}">bank</a>).',
+                reverse("teach-bank", kwargs={"slug": quiz.module.course.slug}),
+            ),
+        )
         return redirect(f"{edit_url}#questions-heading")
     if action not in ("up", "down"):
         raise ApplicationError("Unknown action.")

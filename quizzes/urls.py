@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import teach, teach_import, views
+from . import teach, teach_bank, teach_import, views
 
 urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
@@ -44,6 +44,39 @@ urlpatterns = [
         "teach/attempts/<int:attempt_id>/questions/<int:question_id>/grade/",
         teach.essay_grade,
         name="teach-essay-grade",
+    ),
+    # The question bank (teach_bank.py)
+    path("teach/courses/<slug:slug>/bank/", teach_bank.bank, name="teach-bank"),
+    path(
+        "teach/courses/<slug:slug>/bank/categories/",
+        teach_bank.bank_category_new,
+        name="teach-bank-category-new",
+    ),
+    path(
+        "teach/courses/<slug:slug>/bank/categories/<int:category_id>/",
+        teach_bank.bank_category_change,
+        name="teach-bank-category",
+    ),
+    path(
+        "teach/courses/<slug:slug>/bank/questions/",
+        teach_bank.bank_questions_change,
+        name="teach-bank-questions",
+    ),
+    path(
+        "teach/courses/<slug:slug>/bank/questions/new/<str:question_type>/",
+        teach_bank.bank_question_edit,
+        name="teach-bank-question-new",
+    ),
+    path(
+        "teach/courses/<slug:slug>/bank/questions/<int:question_id>/",
+        teach_bank.bank_question_edit,
+        name="teach-bank-question",
+    ),
+    path("teach/quizzes/<int:quiz_id>/bank/", teach_bank.quiz_bank_add, name="teach-quiz-bank"),
+    path(
+        "teach/quizzes/<int:quiz_id>/bank/random/",
+        teach_bank.quiz_bank_random,
+        name="teach-quiz-random",
     ),
 ]
 

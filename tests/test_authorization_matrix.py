@@ -416,6 +416,35 @@ ROUTE_KWARGS.update(
         "api:my-invitation-decline": lambda w: {"invitation_id": w.invitation.id},
     }
 )
+# The question bank (quizzes/teach_bank.py, quizzes/apis_bank.py)
+_bank_category: Callable[[W], dict] = lambda w: {  # noqa: E731
+    "slug": w.course.slug,
+    "category_id": w.essay_question.category_id,
+}
+ROUTE_KWARGS.update(
+    {
+        "teach-bank": _slug,
+        "teach-bank-category-new": _slug,
+        "teach-bank-category": _bank_category,
+        "teach-bank-questions": _slug,
+        "teach-bank-question-new": lambda w: {"slug": w.course.slug, "question_type": "essay"},
+        "teach-bank-question": lambda w: {
+            "slug": w.course.slug,
+            "question_id": w.essay_question.id,
+        },
+        "teach-quiz-bank": _quiz,
+        "teach-quiz-random": _quiz,
+        "api:bank-questions": _slug,
+        "api:bank-questions-move": _slug,
+        "api:bank-questions-copy": _slug,
+        "api:bank-questions-tag": _slug,
+        "api:bank-question": lambda w: {"slug": w.course.slug, "question_id": w.essay_question.id},
+        "api:bank-categories": _slug,
+        "api:bank-category": _bank_category,
+        "api:quiz-bank-slots": _quiz,
+        "api:quiz-random-slot": _quiz,
+    }
+)
 
 
 # Where an empty body is refused before anyone's rights are asked, a minimal valid body (POST
@@ -628,6 +657,30 @@ EXPECTED: dict[str, Expect] = {
     "api:my-invitation-accept": Expect(post=invitee()),
     "api:my-invitation-decline": Expect(post=invitee()),
 }
+# The question bank: the course's instructors and staff. An empty form is refused (shown as a
+# message on the page it redirects to, hence OK) once the caller's rights were checked.
+EXPECTED.update(
+    {
+        "teach-bank": Expect(get=teachers()),
+        "teach-bank-category-new": Expect(post=teachers()),
+        "teach-bank-category": Expect(post=teachers()),
+        "teach-bank-questions": Expect(post=teachers()),
+        "teach-bank-question-new": Expect(get=teachers(), post=teachers()),
+        "teach-bank-question": Expect(get=teachers(), post=teachers()),
+        "teach-quiz-bank": Expect(get=teachers(), post=teachers()),
+        "teach-quiz-random": Expect(get=teachers(), post=teachers()),
+        # the API asks the caller's rights before it reads the body
+        "api:bank-questions": Expect(get=teachers(), post=teachers(INVALID)),
+        "api:bank-questions-move": Expect(post=teachers(INVALID)),
+        "api:bank-questions-copy": Expect(post=teachers(INVALID)),
+        "api:bank-questions-tag": Expect(post=teachers(INVALID)),
+        "api:bank-question": Expect(get=teachers(), put=teachers(INVALID)),
+        "api:bank-categories": Expect(get=teachers(), post=teachers(INVALID)),
+        "api:bank-category": Expect(get=teachers()),
+        "api:quiz-bank-slots": Expect(post=teachers(INVALID)),
+        "api:quiz-random-slot": Expect(post=teachers(INVALID)),
+    }
+)
 
 # The question bank's import and export (quizzes/teach_import.py, quizzes/apis_import.py).
 ROUTE_KWARGS.update(

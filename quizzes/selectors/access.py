@@ -29,3 +29,11 @@ def quizzes_taught_by(*, user: User) -> QuerySet[Quiz]:
     if user.is_staff:
         return queryset
     return queryset.filter(module__course__instructors=user)
+
+
+def require_course_instructor(*, user: User | AnonymousUser, course: Course) -> None:
+    """The course's question bank: its instructors and staff only."""
+    if not is_course_instructor(user=user, course=course):
+        raise PermissionDenied(
+            "Only the course's instructors can change its question bank.", code="not_instructor"
+        )

@@ -16,6 +16,7 @@ from courses.services.progress import module_progress_refresh
 from lms.errors import ApplicationError, Conflict, NotFound
 from quizzes import sql as attempt_sql
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, Quiz
+from quizzes.selectors import bank as bank_selectors
 from quizzes.selectors.quiz_settings import quiz_settings_for
 from quizzes.services.responses import validate_response
 from tasks.enqueue import GRADE_ATTEMPT, enqueue
@@ -25,26 +26,40 @@ DEADLINE_GRACE = timedelta(seconds=30)
 
 
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[tuple[Question, Decimal]]:
+    """The quiz's questions for one attempt, with their points, in slot order (then shuffled
+    if the quiz says so).
+
+    A random slot draws its count from the current questions of its category and the
+    subcategories, each question at most once per attempt: never one a fixed slot of the
+    quiz holds, nor one an earlier random slot drew. Candidates are ordered by id, so one
+    seed always draws the same questions.
+    """
+    slots = list(quiz.slots.select_related("question", "random_category").order_by("position"))
+    used: set[int] = {s.question_id for s in slots if s.question_id is not None}
     drawn: list[tuple[Question, Decimal]] = []
-    used: set[int] = set()
-    for slot in quiz.slots.select_related("question", "random_category"):
+    for slot in slots:
         if slot.question is not None:
-            question = slot.question
+            questions = [slot.question]
         else:
             assert slot.random_category is not None  # a slot holds a question or a category
-            candidates = list(slot.random_category.questions.exclude(id__in=used).order_by("id"))
-            if not candidates:
+            candidates = list(
+                bank_selectors.draw_pool(category=slot.random_category).exclude(id__in=used)
+            )
+            if len(candidates) < slot.random_count:
                 raise ApplicationError(
-                    f"The question category “{slot.random_category}” has no question left "
-                    "to draw. Ask the instructor to add questions.",
+                    f"This quiz cannot be started: the question category "
+                    f"“{slot.random_category}” has {len(candidates)} question"
+                    f"{'' if len(candidates) == 1 else 's'} left to draw where "
+                    f"{slot.random_count} are needed. Ask the instructor to add questions.",
                     code="quiz_not_ready",
                 )
-            question = rng.choice(candidates)
-        used.add(question.id)
-        points = slot.points if slot.points is not None else question.default_points
-        if not question.takes_answer:
-            points = Decimal("0")  # a description is text to read: it carries no points
-        drawn.append((question, points))
+            questions = rng.sample(candidates, slot.random_count)
+            used.update(q.id for q in questions)
+        for question in questions:
+            points = slot.points if slot.points is not None else question.default_points
+            if not question.takes_answer:
+                points = Decimal("0")  # a description is text to read: it carries no points
+            drawn.append((question, points))
     if not drawn:
         raise ApplicationError("This quiz has no questions yet.", code="quiz_not_ready")
     if quiz.shuffle_questions:
@@ -148,13 +163,16 @@ def attempt_start(*, user: User, quiz: Quiz) -> tuple[Attempt, bool]:
     return attempt, True
 
 
-def attempt_questions_draw(*, attempt: Attempt) -> list[AttemptQuestion]:
+def attempt_questions_draw(
+    *, attempt: Attempt, rng: random.Random | None = None
+) -> list[AttemptQuestion]:
     """The attempt's questions drawn, ordered and shuffled: frozen, not yet saved.
 
-    attempt_start saves them; the instructor's preview shows them and saves nothing.
+    attempt_start saves them; the instructor's preview shows them and saves nothing. `rng`
+    (seeded) repeats a draw exactly; by default each call draws anew.
     """
     quiz = attempt.quiz
-    rng = random.Random()
+    rng = rng or random.Random()
     drawn = draw_questions(quiz, rng)
     choices: dict[int, list[Choice]] = {}
     for choice in Choice.objects.filter(question__in=[q for q, _ in drawn]).order_by("position"):

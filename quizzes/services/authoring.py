@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Module
-from lms.errors import ApplicationError, NotFound, validate_model
+from lms.errors import ApplicationError, Conflict, NotFound, validate_model
 from quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -24,7 +24,8 @@ from quizzes.models import (
     QuizSlot,
 )
 from quizzes.scoring import grade_response
-from quizzes.selectors.access import require_instructor
+from quizzes.selectors import bank as bank_selectors
+from quizzes.selectors.access import require_course_instructor, require_instructor
 from quizzes.selectors.grading import answer_keys
 from quizzes.services.grading import _attempt_totals
 from quizzes.services.responses import validate_response
@@ -255,7 +256,7 @@ def question_create(
         raise _invalid(f"Unknown question type “{type}”.")
     answers = _check_answers(type, answers)
     category, _ = QuestionCategory.objects.get_or_create(
-        course=quiz.module.course, name=quiz.module.title
+        course=quiz.module.course, parent=None, name=quiz.module.title
     )
     question = Question(category=category, type=type)
     _question_fields(question, fields)
@@ -275,14 +276,64 @@ def question_update(
     answers: list[dict[str, Any]],
     **fields: object,
 ) -> Question:
+    """Edit one of the quiz's questions (a new version once learners have been asked it)."""
     require_instructor(user=actor, quiz=quiz)
     if not quiz.slots.filter(question=question).exists():
         raise NotFound("That question is not in this quiz.")
+    return question_revise(actor=actor, question=question, answers=answers, **fields)
+
+
+# --- versions: an edit to a question learners have been asked makes a new version -------------
+# Attempts keep the row they were asked (AttemptQuestion points at it, with the choice ids it
+# froze), so they go on showing and scoring that version; the bank and every quiz slot move to
+# the new one. A question no attempt has been given yet is edited in place.
+
+# The fields a new version starts from, before the edit's own values.
+_VERSION_COPIED_FIELDS = ("name", "text", "general_feedback", "case_sensitive", "default_points")
+
+
+@transaction.atomic
+def question_revise(
+    *, actor: User, question: Question, answers: list[dict[str, Any]], **fields: object
+) -> Question:
+    """Edit a bank question; return its current row afterwards.
+
+    Unasked, the row is edited in place. Asked by an attempt, a new row is made: `previous`
+    is the edited one, `version` one more, `is_current` moves to it, with the same category
+    and tags; the quiz slots that held the old row hold the new one. The old row and its
+    choices stay as they were, for the attempts that were asked them (a regrade may move
+    those attempts later, deliberately).
+    """
+    require_course_instructor(user=actor, course=question.category.course)
+    question = Question.objects.select_for_update().select_related("category").get(pk=question.pk)
+    if not question.is_current:
+        raise Conflict(
+            "This is an earlier version of the question; edit its current version.",
+            code="question_not_current",
+        )
     answers = _check_answers(question.type, answers)
-    _question_fields(question, fields)
-    question.save()
-    _write_answers(question, answers)
-    return question
+    if not bank_selectors.question_is_asked(question=question):
+        _question_fields(question, fields)
+        question.save()
+        _write_answers(question, answers)
+        return question
+
+    revised = Question(
+        category=question.category,
+        type=question.type,
+        version=question.version + 1,
+        previous=question,
+        is_current=True,
+        **{name: getattr(question, name) for name in _VERSION_COPIED_FIELDS},
+    )
+    _question_fields(revised, fields)
+    question.is_current = False
+    question.save(update_fields=["is_current"])
+    revised.save()
+    revised.tags.set(question.tags.all())
+    _write_answers(revised, answers)
+    QuizSlot.objects.filter(question=question).update(question=revised)
+    return revised
 
 
 @transaction.atomic

@@ -33,6 +33,8 @@ def expected_slots(quiz) -> list[dict]:
                 "position": slot.position,
                 "points": None,
                 "random_category": None,
+                "random_category_id": None,
+                "random_count": 1,
                 "question": {
                     "id": question.id,
                     "type": "single_choice",

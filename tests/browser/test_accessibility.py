@@ -210,6 +210,11 @@ def test_instructor_pages(demo, phone, artifacts_dir):
         f"/teach/quizzes/{quiz.id}/preview/",
         f"/teach/quizzes/{quiz.id}/overrides/",
         "/teach/grading/",
+        f"/teach/courses/{demo.slug}/bank/",
+        f"/teach/courses/{demo.slug}/bank/questions/{question_id}/",
+        f"/teach/courses/{demo.slug}/bank/questions/new/matching/",
+        f"/teach/quizzes/{quiz.id}/bank/",
+        f"/teach/quizzes/{quiz.id}/bank/random/",
     )
     page.goto("/teach/")
     shoot(page, artifacts_dir, "teach")

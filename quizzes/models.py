@@ -499,6 +499,8 @@ class RegradeJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Why, as the instructor put it ("the key said B; C is right"): each history row says it.
+    reason = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_GRADE_REASON)])
     status = models.CharField(
         max_length=8, choices=RegradeJobStatus.choices, default=RegradeJobStatus.PENDING
     )

@@ -146,15 +146,24 @@ def attempt_items(attempt_ids: list[int]) -> dict[int, list[AttemptQuestion]]:
 
 def overridden(attempt_ids: list[int]) -> set[tuple[int, int | None]]:
     """(attempt, question or None for the total) whose latest history row is an override:
-    an instructor's decision that a regrade keeps."""
-    latest: dict[tuple[int, int | None], str] = {}
-    for attempt_id, question_id, kind in (
+    an instructor's decision that a regrade keeps. A total made from a question's override
+    (the same moment as that question's row) is not one: it follows the questions."""
+    latest: dict[tuple[int, int | None], tuple[str, datetime]] = {}
+    question_overrides: set[tuple[int, datetime]] = set()
+    for attempt_id, question_id, kind, at in (
         GradeChange.objects.filter(attempt_id__in=attempt_ids)
         .order_by("id")
-        .values_list("attempt_id", "question_id", "kind")
+        .values_list("attempt_id", "question_id", "kind", "changed_at")
     ):
-        latest[attempt_id, question_id] = kind
-    return {key for key, kind in latest.items() if kind == GradeChange.Kind.OVERRIDE}
+        latest[attempt_id, question_id] = (kind, at)
+        if question_id is not None and kind == GradeChange.Kind.OVERRIDE:
+            question_overrides.add((attempt_id, at))
+    return {
+        (attempt_id, question_id)
+        for (attempt_id, question_id), (kind, at) in latest.items()
+        if kind == GradeChange.Kind.OVERRIDE
+        and (question_id is not None or (attempt_id, at) not in question_overrides)
+    }
 
 
 def regrade_jobs_stuck(*, older_than: datetime) -> list[int]:

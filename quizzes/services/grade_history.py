@@ -2,8 +2,11 @@
 score, built here by every path that changes one (grading, hand grading, regrade, override)
 and written by that path in the same transaction, in one statement per pass."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
+
+from django.utils import timezone
 
 from accounts.models import User
 from quizzes.models import Attempt, AttemptQuestion, GradeChange, RegradeJob
@@ -29,6 +32,7 @@ def attempt_change(
     by: User | None = None,
     reason: str = "",
     job: RegradeJob | None = None,
+    at: datetime | None = None,
 ) -> GradeChange | None:
     """The history row of the attempt's total moving from `old` to what it holds now, or
     None when nothing changed (a regrade that changes nothing leaves no row)."""
@@ -39,6 +43,7 @@ def attempt_change(
         attempt_id=attempt.pk,
         kind=kind,
         changed_by=by,
+        changed_at=at or timezone.now(),
         reason=reason,
         old_score=old.score,
         new_score=new.score,
@@ -58,6 +63,7 @@ def question_change(
     by: User | None = None,
     reason: str = "",
     job: RegradeJob | None = None,
+    at: datetime | None = None,
 ) -> GradeChange | None:
     """The history row of one question's score moving from `old_score` to `item.score`."""
     if item.score == old_score:
@@ -67,6 +73,7 @@ def question_change(
         question_id=item.question_id,
         kind=kind,
         changed_by=by,
+        changed_at=at or timezone.now(),
         reason=reason,
         old_score=old_score,
         new_score=item.score,

@@ -109,7 +109,7 @@ def test_the_dry_run_lists_whose_grades_change_and_writes_nothing(
 def test_the_job_regrades_writes_history_and_progress_follows(
     instructor, quiz, cohort, django_capture_on_commit_callbacks
 ):
-    ana, ben, cleo = _graded(quiz, cohort)
+    _ana, _ben, cleo = _graded(quiz, cohort)
     progress = ModuleProgress.objects.get(enrolment__user=cohort[2], module=quiz.module)
     assert progress.status == ModuleProgress.Status.FAILED
     first = _questions(quiz)[0]
@@ -161,7 +161,7 @@ def test_running_the_job_twice_changes_nothing_the_second_time(instructor, quiz,
 
 
 def test_a_changed_points_value_rescales_the_attempts(instructor, quiz, cohort):
-    ana, ben, cleo = _graded(quiz, cohort)
+    _ana, ben, _cleo = _graded(quiz, cohort)
     first = _questions(quiz)[0]
     _key(instructor, quiz, first, right=1, default_points=Decimal("3"))
 
@@ -203,7 +203,7 @@ def _new_version(question: Question, *, right: int) -> Question:
 
 
 def test_attempts_asked_an_earlier_version_move_to_the_current_one(instructor, quiz, cohort):
-    ana, ben, cleo = _graded(quiz, cohort)
+    _ana, ben, _cleo = _graded(quiz, cohort)
     first = _questions(quiz)[0]
     latest = _new_version(first, right=2)
 
@@ -271,7 +271,7 @@ def test_an_essay_keeps_the_score_its_grader_gave(instructor, learner, quiz, cou
 
 
 def test_a_killed_run_resumes_after_the_last_batch_committed(instructor, quiz, cohort, monkeypatch):
-    ana, ben, cleo = _graded(quiz, cohort)
+    ana, ben, _cleo = _graded(quiz, cohort)
     _key(instructor, quiz, _questions(quiz)[0], right=2)
     monkeypatch.setattr(regrade_services, "REGRADE_BATCH", 1)
     job = regrade_request(actor=instructor, quiz=quiz)

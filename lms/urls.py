@@ -10,6 +10,7 @@ from certificates import apis as certificate_apis
 from courses import apis as course_apis
 from courses.cohorts import apis as cohort_apis
 from quizzes import apis as quiz_apis
+from quizzes import apis_regrade as regrade_apis
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -128,6 +129,20 @@ api_v1 = [
         "certificate-batches/<int:batch_id>/",
         certificate_apis.CertificateBatchApi.as_view(),
         name="certificate-batch",
+    ),
+]
+# Regrading and the grade history
+api_v1 += [
+    path(
+        "quizzes/<int:quiz_id>/regrade/",
+        regrade_apis.QuizRegradeApi.as_view(),
+        name="quiz-regrade",
+    ),
+    path("regrade-jobs/<int:job_id>/", regrade_apis.RegradeJobApi.as_view(), name="regrade-job"),
+    path(
+        "attempts/<int:attempt_id>/grade-history/",
+        regrade_apis.AttemptGradeHistoryApi.as_view(),
+        name="attempt-grade-history",
     ),
 ]
 

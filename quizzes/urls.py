@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import teach, views
+from . import teach, teach_regrade, views
 
 urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
@@ -44,5 +44,18 @@ urlpatterns = [
         "teach/attempts/<int:attempt_id>/questions/<int:question_id>/grade/",
         teach.essay_grade,
         name="teach-essay-grade",
+    ),
+    # Regrading and the grade history
+    path("teach/quizzes/<int:quiz_id>/regrade/", teach_regrade.quiz_regrade, name="teach-regrade"),
+    path("teach/regrade-jobs/<int:job_id>/", teach_regrade.regrade_job, name="teach-regrade-job"),
+    path(
+        "teach/regrade-jobs/<int:job_id>/status/",
+        teach_regrade.regrade_job_status,
+        name="teach-regrade-job-status",
+    ),
+    path(
+        "teach/attempts/<int:attempt_id>/grades/",
+        teach_regrade.attempt_grades,
+        name="teach-attempt-grades",
     ),
 ]

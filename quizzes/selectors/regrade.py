@@ -29,6 +29,8 @@ REGRADABLE_STATES = (Attempt.State.GRADED, Attempt.State.NEEDS_REVIEW)
 
 # A running regrade whose row has not moved for this long was abandoned by its worker.
 REGRADE_STALE_AFTER = timedelta(minutes=10)
+# A failed job is run again (by the sweeper or its task's retry) at most this many times.
+REGRADE_MAX_RUNS = 5
 
 
 def may_manage_grades(*, user: User | AnonymousUser, course: Course) -> bool:
@@ -167,10 +169,16 @@ def overridden(attempt_ids: list[int]) -> set[tuple[int, int | None]]:
 
 
 def regrade_jobs_stuck(*, older_than: datetime) -> list[int]:
-    """Jobs waiting since before `older_than`, or abandoned mid-run: their message was lost."""
+    """Jobs waiting since before `older_than`, failed before it with runs left, or abandoned
+    mid-run: their message was lost or their run stopped."""
     return list(
         RegradeJob.objects.filter(
             Q(status=RegradeJob.Status.PENDING, created_at__lt=older_than)
+            | Q(
+                status=RegradeJob.Status.FAILED,
+                runs__lt=REGRADE_MAX_RUNS,
+                updated_at__lt=older_than,
+            )
             | Q(
                 status=RegradeJob.Status.RUNNING,
                 updated_at__lt=timezone.now() - REGRADE_STALE_AFTER,
@@ -247,6 +255,23 @@ def regrade_shortfalls(*, job: RegradeJob) -> list[Shortfall]:
             )
         )
     return shortfalls
+
+
+@dataclass(frozen=True)
+class RegradeOutcome:
+    attempts_changed: int
+    passed_now: int  # attempts moved from fail to pass
+    failed_now: int  # attempts moved from pass to fail
+
+
+def regrade_outcome(*, job: RegradeJob) -> RegradeOutcome:
+    """What the job changed, from its history rows."""
+    totals = GradeChange.objects.filter(regrade_job=job)
+    return RegradeOutcome(
+        attempts_changed=totals.values("attempt_id").distinct().count(),
+        passed_now=totals.filter(question__isnull=True, old_passed=False, new_passed=True).count(),
+        failed_now=totals.filter(question__isnull=True, old_passed=True, new_passed=False).count(),
+    )
 
 
 def attempt_for_grade_manager(*, user: User | AnonymousUser, attempt_id: int) -> Attempt:

@@ -56,8 +56,6 @@ logger = logging.getLogger(__name__)
 # Attempts regraded per transaction: each batch commits its scores, history, progress and the
 # job's progress together, so a killed worker's next run goes on from the last batch.
 REGRADE_BATCH = 100
-# A failed job is run again (by its task's retry or a new request) at most this many times.
-REGRADE_MAX_RUNS = 5
 
 _ITEM_FIELDS = ["question", "points", "choice_order", "response", "score", "fraction"]
 _ATTEMPT_FIELDS = ["score", "max_score", "percent", "passed"]
@@ -415,7 +413,7 @@ def _claim(job_id: int) -> int | None:
     now = timezone.now()
     claimable = (
         Q(status=RegradeJob.Status.PENDING)
-        | Q(status=RegradeJob.Status.FAILED, runs__lt=REGRADE_MAX_RUNS)
+        | Q(status=RegradeJob.Status.FAILED, runs__lt=regrade_selectors.REGRADE_MAX_RUNS)
         | Q(
             status=RegradeJob.Status.RUNNING,
             updated_at__lt=now - regrade_selectors.REGRADE_STALE_AFTER,

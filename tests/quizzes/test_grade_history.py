@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from quizzes.models import MAX_GRADE_REASON, Attempt, Choice, GradeChange
@@ -237,3 +238,38 @@ def test_a_regrade_keeps_an_overridden_total_and_question(instructor, graded, ot
     regrade_job_run(job_id=regrade_request(actor=instructor, quiz=quiz).pk)
     graded.refresh_from_db()
     assert graded.score == Decimal("1.50")  # a total set by hand stands
+
+
+# --- the attempt's grades page ----------------------------------------------------------------
+
+
+def test_the_grades_page_shows_the_history_and_overrides_with_a_reason(client, instructor, graded):
+    url = reverse("teach-attempt-grades", kwargs={"attempt_id": graded.id})
+    client.force_login(instructor)
+    page = client.get(url).content.decode()
+    assert "Graded automatically" in page and "Grading worker" in page
+
+    refused = client.post(url, {"target": "total", "score": "2", "reason": ""})
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
+    too_high = client.post(url, {"target": "total", "score": "9", "reason": "Appeal upheld."})
+    assert "The score is a number from 0 to 3." in too_high.content.decode()
+    assert not GradeChange.objects.filter(kind="override").exists()
+
+    response = client.post(url, {"target": "total", "score": "2", "reason": "Appeal upheld."})
+
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Overridden" in page and "Appeal upheld." in page and "(fail → pass)" in page
+
+
+def test_the_grades_page_is_hidden_from_everyone_but_the_course_s_instructors(
+    client, graded, learner, outsider, instructor
+):
+    url = reverse("teach-attempt-grades", kwargs={"attempt_id": graded.id})
+    for person in (learner, outsider):
+        client.force_login(person)
+        assert client.get(url).status_code == 404
+        body = {"target": "total", "score": "3", "reason": "Mine."}
+        assert client.post(url, body).status_code == 404
+    assert not GradeChange.objects.filter(kind="override").exists()

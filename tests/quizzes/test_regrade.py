@@ -7,6 +7,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -305,16 +306,17 @@ def test_a_killed_run_resumes_after_the_last_batch_committed(instructor, quiz, c
 def test_the_sweeper_finds_waiting_and_abandoned_jobs(instructor, quiz):
     waiting = RegradeJob.objects.create(quiz=quiz, requested_by=instructor)
     running = RegradeJob.objects.create(quiz=quiz, requested_by=instructor, status="running")
+    failed = RegradeJob.objects.create(quiz=quiz, status="failed", runs=1)
+    given_up = RegradeJob.objects.create(quiz=quiz, status="failed", runs=5)
     fresh = RegradeJob.objects.create(quiz=quiz, requested_by=instructor)
+    done = RegradeJob.objects.create(quiz=quiz, status="done")
     long_ago = timezone.now() - timedelta(hours=1)
-    RegradeJob.objects.filter(pk__in=[waiting.pk, running.pk]).update(
-        created_at=long_ago, updated_at=long_ago
-    )
+    RegradeJob.objects.exclude(pk=fresh.pk).update(created_at=long_ago, updated_at=long_ago)
 
     stuck = regrade_jobs_stuck(older_than=timezone.now() - timedelta(minutes=5))
 
-    assert sorted(stuck) == [waiting.pk, running.pk]
-    assert fresh.pk not in stuck
+    assert sorted(stuck) == [waiting.pk, running.pk, failed.pk]
+    assert {fresh.pk, given_up.pk, done.pk}.isdisjoint(stuck)
 
 
 def test_only_the_course_s_instructors_may_regrade(outsider, other_learner, quiz, instructor):
@@ -325,3 +327,55 @@ def test_only_the_course_s_instructors_may_regrade(outsider, other_learner, quiz
     assert not RegradeJob.objects.exists()
     with pytest.raises(NotFound):
         regrade_preview(actor=instructor, quiz=quiz, question_id=0)
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def test_the_pages_show_the_dry_run_then_the_job_and_who_falls_short(
+    client, instructor, quiz, cohort, django_capture_on_commit_callbacks
+):
+    _graded(quiz, cohort)
+    for question in _questions(quiz)[1:]:
+        _key(instructor, quiz, question, right=3)  # Ana and Ben now fail; Cleo still fails
+    client.force_login(instructor)
+    url = reverse("teach-regrade", kwargs={"quiz_id": quiz.id})
+    assert url in client.get(reverse("teach-quiz", kwargs={"quiz_id": quiz.id})).content.decode()
+
+    page = client.get(url, {"scope": "all"}).content.decode()
+
+    assert "3 graded attempts checked; 3 would change, 2 of them" in page
+    assert page.count("Pass → fail") == 2
+    assert not GradeChange.objects.filter(kind="regrade").exists()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(url, {"scope": "all", "reason": "Keys fixed."})
+    job = RegradeJob.objects.get()
+    assert response.url == reverse("teach-regrade-job", kwargs={"job_id": job.pk})
+    status_url = reverse("teach-regrade-job-status", kwargs={"job_id": job.pk})
+    waiting = client.get(response.url).content.decode()
+    assert status_url in waiting and 'hx-trigger="every 1s"' in waiting
+    assert sent_tasks(callbacks) == [(RUN_REGRADE_JOB, (job.pk,))]
+
+    regrade_job_run(job_id=job.pk)
+
+    done = client.get(status_url).content.decode()
+    assert "hx-trigger" not in done  # finished: the polling stops
+    assert "3 attempts changed: 0 now pass, 2 now fail." in done
+    assert "Ana Right" in done and "Ben Close" in done and "Cleo Low" not in done
+
+
+def test_the_regrade_pages_are_only_for_the_course_s_instructors(
+    client, outsider, other_learner, quiz, instructor
+):
+    job = RegradeJob.objects.create(quiz=quiz, requested_by=instructor)
+    client.force_login(outsider)
+    assert client.get(reverse("teach-regrade", kwargs={"quiz_id": quiz.id})).status_code == 403
+    assert (
+        client.post(
+            reverse("teach-regrade", kwargs={"quiz_id": quiz.id}), {"scope": "all"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("teach-regrade-job", kwargs={"job_id": job.pk})).status_code == 404
+    assert RegradeJob.objects.count() == 1

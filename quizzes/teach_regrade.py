@@ -49,7 +49,7 @@ class RegradeScopeForm(forms.Form):
 
 class RegradeConfirmForm(forms.Form):
     reason = forms.CharField(
-        label="Why (shown in each learner's grade history)",
+        label="Why (kept in each changed attempt's grade history)",
         required=False,
         max_length=MAX_GRADE_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -23,6 +23,7 @@ from quizzes.services.authoring import question_update
 from quizzes.services.grading import attempt_grade, attempt_question_grade
 from quizzes.services.regrade import regrade_job_run, regrade_preview, regrade_request
 from tasks.enqueue import RUN_REGRADE_JOB
+from tasks.regrade import sweep_stuck_regrades
 from tests.api.helpers import complete_course, sent_tasks
 from tests.factories import UserFactory, enrol
 from tests.quizzes.builders import essay
@@ -379,3 +380,16 @@ def test_the_regrade_pages_are_only_for_the_course_s_instructors(
     )
     assert client.get(reverse("teach-regrade-job", kwargs={"job_id": job.pk})).status_code == 404
     assert RegradeJob.objects.count() == 1
+
+
+def test_the_sweeper_task_sends_each_stuck_job_again(
+    instructor, quiz, django_capture_on_commit_callbacks
+):
+    stuck = RegradeJob.objects.create(quiz=quiz, requested_by=instructor)
+    RegradeJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    RegradeJob.objects.create(quiz=quiz, requested_by=instructor)  # just asked: its own message
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        sweep_stuck_regrades()
+
+    assert sent_tasks(callbacks) == [(RUN_REGRADE_JOB, (stuck.pk,))]

@@ -393,3 +393,28 @@ def test_the_sweeper_task_sends_each_stuck_job_again(
         sweep_stuck_regrades()
 
     assert sent_tasks(callbacks) == [(RUN_REGRADE_JOB, (stuck.pk,))]
+
+
+def test_an_attempt_waiting_for_its_essay_has_its_other_questions_rescored(
+    instructor, learner, quiz, course
+):
+    enrol(learner, course)
+    question = essay(quiz, instructor)
+    attempt = _answer(learner, quiz, [2, 1, 1], {question.id: {"text": "I would ask first."}})
+    assert attempt.state == Attempt.State.NEEDS_REVIEW
+    first = _questions(quiz)[0]
+    _key(instructor, quiz, first, right=2)
+
+    (row,) = regrade_preview(actor=instructor, quiz=quiz).rows
+    assert (row.questions_changed, row.new.score, row.flip) == (1, None, "")
+    regrade_job_run(job_id=regrade_request(actor=instructor, quiz=quiz).pk)
+
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score) == (Attempt.State.NEEDS_REVIEW, None)
+    assert AttemptQuestion.objects.get(attempt=attempt, question=first).score == Decimal("1.00")
+    assert not GradeChange.objects.filter(attempt=attempt, question__isnull=True).exists()
+    attempt_question_grade(
+        grader=instructor, attempt_id=attempt.id, question_id=question.id, score="1"
+    )
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("4.00")  # the essay's grade completes the regraded total

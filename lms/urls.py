@@ -13,6 +13,7 @@ from lms.readiness import readyz
 from quizzes import apis as quiz_apis
 from quizzes import apis_bank as bank_apis
 from quizzes import apis_import as quiz_import_apis
+from quizzes import apis_regrade as regrade_apis
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -186,6 +187,20 @@ api_v1 += [
         "courses/<slug:slug>/bank/import/",
         quiz_import_apis.BankImportApi.as_view(),
         name="bank-import",
+    ),
+]
+# Regrading and the grade history
+api_v1 += [
+    path(
+        "quizzes/<int:quiz_id>/regrade/",
+        regrade_apis.QuizRegradeApi.as_view(),
+        name="quiz-regrade",
+    ),
+    path("regrade-jobs/<int:job_id>/", regrade_apis.RegradeJobApi.as_view(), name="regrade-job"),
+    path(
+        "attempts/<int:attempt_id>/grade-history/",
+        regrade_apis.AttemptGradeHistoryApi.as_view(),
+        name="attempt-grade-history",
     ),
 ]
 

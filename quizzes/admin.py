@@ -1,15 +1,18 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     Attempt,
     AttemptQuestion,
     Choice,
     FeedbackBand,
+    GradeChange,
     Question,
     QuestionCategory,
     Quiz,
     QuizOverride,
     QuizSlot,
+    RegradeJob,
 )
 
 
@@ -69,3 +72,37 @@ class AttemptAdmin(admin.ModelAdmin):
     search_fields = ("user__username",)
     readonly_fields = [f.name for f in Attempt._meta.fields]
     inlines = [AttemptQuestionInline]
+
+
+@admin.register(GradeChange)
+class GradeChangeAdmin(admin.ModelAdmin):
+    """The grade history, for staff to read: it is written by the services, never edited."""
+
+    list_display = (
+        "attempt",
+        "question",
+        "kind",
+        "changed_by",
+        "changed_at",
+        "old_score",
+        "new_score",
+    )
+    list_filter = ("kind",)
+    search_fields = ("attempt__user__username", "reason")
+    readonly_fields = [f.name for f in GradeChange._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: GradeChange | None = None) -> bool:
+        return False
+
+
+@admin.register(RegradeJob)
+class RegradeJobAdmin(admin.ModelAdmin):
+    list_display = ("quiz", "question", "requested_by", "status", "done", "total", "created_at")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in RegradeJob._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a regrade starts from the quiz's page, which also enqueues it

@@ -472,3 +472,117 @@ class AttemptQuestion(models.Model):
     @cached_property
     def comment_html(self) -> str:
         return mark_safe(render_markdown(self.comment))  # noqa: S308  (sanitised by nh3)
+
+
+# --- grade history and regrading ---------------------------------------------------------------
+
+# A reason an instructor gives for changing a grade: a sentence or a short paragraph.
+MAX_GRADE_REASON = 1000
+
+
+class GradeChangeKind(models.TextChoices):
+    """What changed a grade."""
+
+    GRADING = "grading", "Graded automatically"
+    HAND_GRADING = "hand_grading", "Graded by hand"
+    REGRADE = "regrade", "Regraded"
+    OVERRIDE = "override", "Overridden"
+
+
+class RegradeJobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a worker"
+    RUNNING = "running", "Regrading"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RegradeJob(models.Model):
+    """An instructor's confirmed regrade of a quiz (or of one of its questions), run by a
+    worker in batches of attempts; the row is its progress and where a new run resumes."""
+
+    Status = RegradeJobStatus
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="regrade_jobs")
+    # The question regraded (its current version when asked); none: every question.
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Why, as the instructor put it ("the key said B; C is right"): each history row says it.
+    reason = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_GRADE_REASON)])
+    status = models.CharField(
+        max_length=8, choices=RegradeJobStatus.choices, default=RegradeJobStatus.PENDING
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # Attempts are regraded in id order: a new run goes on after the last one committed.
+    last_attempt_id = models.PositiveBigIntegerField(default=0)
+    # Each claim by a worker increments it; a run only writes while it still holds the claim.
+    runs = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"], name="regrade_job_waiting")]
+
+    def __str__(self) -> str:
+        return f"Regrade of {self.quiz}"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class GradeChange(models.Model):
+    """One change of an attempt's grade (no question) or of one question's score in it: the
+    grade history. Written by grading, hand grading, regrading and overrides, never edited."""
+
+    Kind = GradeChangeKind
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="grade_changes")
+    # The question version scored; none: the attempt's total.
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=GradeChangeKind.choices)
+    # None: the grading worker.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_GRADE_REASON)])
+    old_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    new_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    # The attempt's rows only: its percent and pass or fail before and after.
+    old_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    new_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    old_passed = models.BooleanField(null=True, blank=True)
+    new_passed = models.BooleanField(null=True, blank=True)
+    regrade_job = models.ForeignKey(
+        RegradeJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+
+    class Meta:
+        ordering = ["attempt", "changed_at", "id"]
+        indexes = [
+            models.Index(fields=["attempt", "id"], name="grade_change_attempt"),
+            models.Index(
+                fields=["regrade_job"],
+                condition=Q(regrade_job__isnull=False),
+                name="grade_change_regrade",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.attempt}"

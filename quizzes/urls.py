@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import teach, teach_bank, teach_import, views
+from . import teach, teach_regrade, views
 
 urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
@@ -96,5 +97,17 @@ urlpatterns += [
         "teach/courses/<slug:slug>/bank/export.gift",
         teach_import.bank_export,
         name="teach-bank-export",
+    # Regrading and the grade history
+    path("teach/quizzes/<int:quiz_id>/regrade/", teach_regrade.quiz_regrade, name="teach-regrade"),
+    path("teach/regrade-jobs/<int:job_id>/", teach_regrade.regrade_job, name="teach-regrade-job"),
+    path(
+        "teach/regrade-jobs/<int:job_id>/status/",
+        teach_regrade.regrade_job_status,
+        name="teach-regrade-job-status",
+    ),
+    path(
+        "teach/attempts/<int:attempt_id>/grades/",
+        teach_regrade.attempt_grades,
+        name="teach-attempt-grades",
     ),
 ]

@@ -35,6 +35,7 @@ SWEEPERS = {
     "sweep-learner-reminders": "tasks.reminders.sweep_learner_reminders",
     "sweep-unsent-invitations": "tasks.reports.sweep_unsent_invitations",
     "due-date-reminders": "tasks.reminders.send_due_date_reminders",
+    "sweep-stuck-regrades": "tasks.regrade.sweep_stuck_regrades",
 }
 
 
@@ -97,6 +98,7 @@ def configure(app) -> None:
         "tasks.reminders.*": {"queue": Queues.REPORTS},
         "tasks.accounts.*": {"queue": Queues.REPORTS},
         "tasks.housekeeping.*": {"queue": Queues.REPORTS},
+        "tasks.regrade.*": {"queue": Queues.GRADING},
     }
     app.conf.imports = (
         "tasks.grading",
@@ -106,6 +108,7 @@ def configure(app) -> None:
         "tasks.reminders",
         "tasks.accounts",
         "tasks.housekeeping",
+        "tasks.regrade",
     )
     # The schedule reads the settings, so it is set once the configuration has loaded.
     app.on_after_configure.connect(_beat_schedule, weak=False)

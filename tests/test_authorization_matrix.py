@@ -35,7 +35,15 @@ from courses.cohorts.selectors.exports import cohort_export_download_token
 from courses.cohorts.selectors.invitations import invitation_link_token
 from courses.cohorts.services.invitations import invitation_secret
 from courses.models import Cohort, CohortExport, CohortInvitation, Course, Lesson
-from quizzes.models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride, QuizSlot
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Question,
+    Quiz,
+    QuizOverride,
+    QuizSlot,
+    RegradeJob,
+)
 from quizzes.services.attempts import attempt_save_response, attempt_start, attempt_submit
 from quizzes.services.grading import attempt_grade
 from tests.api.helpers import complete_course
@@ -78,6 +86,7 @@ class World:
     invitation_token: str
     invitation: CohortInvitation  # to the cohort, for the other learner: not answered yet
     invitation_link: str
+    regrade_job: RegradeJob  # of the course's quiz, asked by its instructor
 
 
 def build_world() -> World:
@@ -189,6 +198,7 @@ def build_world() -> World:
         invitation_token=default_token_generator.make_token(invitee),
         invitation=invitation,
         invitation_link=invitation_link_token(invitation),
+        regrade_job=RegradeJob.objects.create(quiz=quiz, requested_by=people["instructor"]),
     )
 
 
@@ -414,6 +424,14 @@ ROUTE_KWARGS.update(
         "api:my-invitations": _none,
         "api:my-invitation-accept": lambda w: {"invitation_id": w.invitation.id},
         "api:my-invitation-decline": lambda w: {"invitation_id": w.invitation.id},
+        # regrading and the grade history
+        "teach-regrade": _quiz,
+        "teach-regrade-job": lambda w: {"job_id": w.regrade_job.id},
+        "teach-regrade-job-status": lambda w: {"job_id": w.regrade_job.id},
+        "teach-attempt-grades": _graded_attempt,
+        "api:quiz-regrade": _quiz,
+        "api:regrade-job": lambda w: {"job_id": w.regrade_job.id},
+        "api:attempt-grade-history": _graded_attempt,
     }
 )
 # The question bank (quizzes/teach_bank.py, quizzes/apis_bank.py)
@@ -656,6 +674,24 @@ EXPECTED: dict[str, Expect] = {
     "api:my-invitations": Expect(get=signed_in()),
     "api:my-invitation-accept": Expect(post=invitee()),
     "api:my-invitation-decline": Expect(post=invitee()),
+    # regrading and the grade history: the course's instructors and staff; a job or an
+    # attempt's grades do not exist for anyone else. An empty regrade body is a dry run; an
+    # override needs a score and a reason.
+    "teach-regrade": Expect(get=teachers(), post=teachers()),
+    "teach-regrade-job": Expect(get=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=OK, staff=OK)),
+    "teach-regrade-job-status": Expect(
+        get=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=OK, staff=OK)
+    ),
+    "teach-attempt-grades": Expect(
+        get=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=OK, staff=OK),
+        post=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=OK, staff=OK),
+    ),
+    "api:quiz-regrade": Expect(post=teachers()),
+    "api:regrade-job": Expect(get=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=OK, staff=OK)),
+    "api:attempt-grade-history": Expect(
+        get=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=OK, staff=OK),
+        post=cells(HIDDEN, anonymous=ANON_REFUSED, instructor=INVALID, staff=INVALID),
+    ),
 }
 # The question bank: the course's instructors and staff. An empty form is refused (shown as a
 # message on the page it redirects to, hence OK) once the caller's rights were checked.

@@ -15,10 +15,16 @@ from courses.services.progress import modules_progress_refresh
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from lms.updates import save_grouped, update_grouped
 from quizzes import sql as attempt_sql
-from quizzes.models import Attempt, AttemptQuestion, Question
+from quizzes.models import Attempt, AttemptQuestion, GradeChange, Question
 from quizzes.scoring import AnswerKey, grade_response, parse_number
 from quizzes.selectors.access import is_course_instructor
 from quizzes.selectors.grading import GradingItem, answer_keys, items_to_grade
+from quizzes.services.grade_history import (
+    AttemptGrade,
+    attempt_change,
+    changes_write,
+    question_change,
+)
 from quizzes.services.responses import MAX_ESSAY
 
 logger = logging.getLogger(__name__)
@@ -36,7 +42,7 @@ ItemScore = tuple[Decimal | None, Decimal | None]
 AnswerSeen = tuple[int, Decimal, str, str | None]
 
 
-def _item_score(
+def item_score(
     item: GradingItem, keys: dict[int, list[AnswerKey]], seen: dict[AnswerSeen, ItemScore]
 ) -> ItemScore:
     """(score, fraction) of one question; (None, None) for a description or an answered essay
@@ -70,17 +76,28 @@ def _answer_score(item: GradingItem, keys: dict[int, list[AnswerKey]]) -> ItemSc
     return (result.score, result.fraction) if result else (None, None)
 
 
+def attempt_totals(attempt: Attempt, scored: list[tuple[Decimal | None, Decimal]]) -> None:
+    """Total, percent, pass or fail from (score, points) per question."""
+    total = sum((score or Decimal("0") for score, _ in scored), Decimal("0"))
+    max_total = sum((points for _, points in scored), Decimal("0"))
+    attempt.score = total
+    attempt.max_score = max_total
+    attempt_percent_set(attempt)
+
+
+def attempt_percent_set(attempt: Attempt) -> None:
+    """Percent and pass or fail from the attempt's score and maximum."""
+    total, max_total = attempt.score or Decimal("0"), attempt.max_score or Decimal("0")
+    percent = (total / max_total * 100).quantize(Decimal("0.01")) if max_total else Decimal("0")
+    attempt.percent = percent
+    attempt.passed = percent >= attempt.quiz.pass_mark_percent
+
+
 def _attempt_totals(
     attempt: Attempt, scored: list[tuple[Decimal | None, Decimal]], now: datetime
 ) -> None:
     """Total, percent, pass or fail from (score, points) per question; the attempt is graded."""
-    total = sum((score or Decimal("0") for score, _ in scored), Decimal("0"))
-    max_total = sum((points for _, points in scored), Decimal("0"))
-    percent = (total / max_total * 100).quantize(Decimal("0.01")) if max_total else Decimal("0")
-    attempt.score = total
-    attempt.max_score = max_total
-    attempt.percent = percent
-    attempt.passed = percent >= attempt.quiz.pass_mark_percent
+    attempt_totals(attempt, scored)
     attempt.state = Attempt.State.GRADED
     attempt.graded_at = now
 
@@ -128,9 +145,11 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
     scored_items: list[GradingItem] = []
     scores: list[ItemScore] = []
     seen: dict[AnswerSeen, ItemScore] = {}
+    history: list[GradeChange | None] = []
     for attempt in attempts:
+        old = AttemptGrade.of(attempt)
         try:
-            scored = [_item_score(item, keys, seen) for item in items[attempt.pk]]
+            scored = [item_score(item, keys, seen) for item in items[attempt.pk]]
         except Exception:
             if len(attempts) == 1:
                 raise
@@ -141,6 +160,7 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
             attempt.state = Attempt.State.NEEDS_REVIEW
         else:
             _attempt_totals(attempt, [(score, item.points) for item, (score, _) in paired], now)
+            history.append(attempt_change(attempt, old, kind=GradeChange.Kind.GRADING))
         done.append(attempt)
         scored_items += items[attempt.pk]
         scores += scored
@@ -151,6 +171,7 @@ def _attempts_grade(attempts: list[Attempt]) -> set[int]:
         where=Q(attempt_id__in=[a.pk for a in done]),  # every question of these attempts
     )
     save_grouped(done, ATTEMPT_GRADE_FIELDS)
+    changes_write(history)  # the attempts' first grades; their questions' scores are on them
     _progress_after_grading([a for a in done if a.state == Attempt.State.GRADED])
     return {a.pk for a in done}
 
@@ -264,15 +285,21 @@ def attempt_question_grade(
     if not isinstance(comment, str) or len(comment) > MAX_ESSAY:
         raise ApplicationError("The comment is text of at most 20,000 characters.")
     now = timezone.now()
+    old_score, old = item.score, AttemptGrade.of(attempt)
     item.score = value.quantize(Decimal("0.01"))
     item.fraction = (value / item.points).quantize(Decimal("0.00001")) if item.points else None
     item.comment = comment
     item.graded_by = grader
     item.graded_by_hand_at = now
     item.save(update_fields=["score", "fraction", "comment", "graded_by", "graded_by_hand_at"])
+    kind = GradeChange.Kind.HAND_GRADING
+    history = [question_change(item, old_score, kind=kind, by=grader)]
     if any(i.score is None and i.question.takes_answer for i in items):
+        changes_write(history)
         return attempt
     _attempt_totals(attempt, [(i.score, i.points) for i in items], now)
     attempt.save(update_fields=ATTEMPT_GRADE_FIELDS)
+    history.append(attempt_change(attempt, old, kind=kind, by=grader))
+    changes_write(history)
     _progress_after_grading([attempt])
     return attempt

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import teach, views
+from . import teach, teach_results, views
 
 urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
@@ -44,5 +44,21 @@ urlpatterns = [
         "teach/attempts/<int:attempt_id>/questions/<int:question_id>/grade/",
         teach.essay_grade,
         name="teach-essay-grade",
+    ),
+    # Instructors: results and item analysis
+    path(
+        "teach/quizzes/<int:quiz_id>/results/",
+        teach_results.quiz_results,
+        name="teach-quiz-results",
+    ),
+    path(
+        "teach/quizzes/<int:quiz_id>/results.csv",
+        teach_results.quiz_results_csv,
+        name="teach-quiz-results-csv",
+    ),
+    path(
+        "teach/quizzes/<int:quiz_id>/analysis/",
+        teach_results.quiz_analysis,
+        name="teach-quiz-analysis",
     ),
 ]

@@ -19,6 +19,7 @@ SEND_COHORT_INVITATION = "tasks.reports.send_cohort_invitation"
 SEND_LEARNER_REMINDER = "tasks.reminders.send_learner_reminder"
 SEND_DUE_DATE_REMINDER = "tasks.reminders.send_due_date_reminder"
 SEND_PASSWORD_RESET = "tasks.accounts.send_password_reset"  # noqa: S105  (a task name)
+BUILD_ITEM_ANALYSIS = "tasks.reports.build_item_analysis"
 
 TASK_NAMES = (
     GRADE_ATTEMPT,
@@ -30,6 +31,7 @@ TASK_NAMES = (
     SEND_LEARNER_REMINDER,
     SEND_DUE_DATE_REMINDER,
     SEND_PASSWORD_RESET,
+    BUILD_ITEM_ANALYSIS,
 )
 
 

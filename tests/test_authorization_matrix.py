@@ -412,6 +412,15 @@ ROUTE_KWARGS.update(
     }
 )
 
+# A quiz's results and item analysis (quizzes/teach_results.py, quizzes/apis_results.py).
+ROUTE_KWARGS.update(
+    {
+        "teach-quiz-results": _quiz,
+        "teach-quiz-results-csv": _quiz,
+        "teach-quiz-analysis": _quiz,
+    }
+)
+
 
 # Where an empty body is refused before anyone's rights are asked, a minimal valid body (POST
 # and PUT), so the cell says who may do it.
@@ -620,6 +629,14 @@ EXPECTED: dict[str, Expect] = {
     "api:my-invitation-accept": Expect(post=invitee()),
     "api:my-invitation-decline": Expect(post=invitee()),
 }
+# A quiz's results and item analysis: the course's instructors and staff.
+EXPECTED.update(
+    {
+        "teach-quiz-results": Expect(get=teachers()),
+        "teach-quiz-results-csv": Expect(get=teachers()),
+        "teach-quiz-analysis": Expect(get=teachers()),
+    }
+)
 
 # Cells that are holes still open in files other engineers own: (route, method, persona) ->
 # why. The cell's expectation stays the right answer; the test is a strict xfail until fixed.

@@ -10,6 +10,7 @@ from certificates import apis as certificate_apis
 from courses import apis as course_apis
 from courses.cohorts import apis as cohort_apis
 from quizzes import apis as quiz_apis
+from quizzes import apis_results as quiz_results_apis
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -128,6 +129,17 @@ api_v1 = [
         "certificate-batches/<int:batch_id>/",
         certificate_apis.CertificateBatchApi.as_view(),
         name="certificate-batch",
+    ),
+    # A quiz's results and item analysis (instructors)
+    path(
+        "quizzes/<int:quiz_id>/results/",
+        quiz_results_apis.QuizResultsApi.as_view(),
+        name="quiz-results",
+    ),
+    path(
+        "quizzes/<int:quiz_id>/item-analysis/",
+        quiz_results_apis.ItemAnalysisApi.as_view(),
+        name="quiz-item-analysis",
     ),
 ]
 

@@ -418,6 +418,8 @@ ROUTE_KWARGS.update(
         "teach-quiz-results": _quiz,
         "teach-quiz-results-csv": _quiz,
         "teach-quiz-analysis": _quiz,
+        "api:quiz-results": _quiz,
+        "api:quiz-item-analysis": _quiz,
     }
 )
 
@@ -635,6 +637,8 @@ EXPECTED.update(
         "teach-quiz-results": Expect(get=teachers()),
         "teach-quiz-results-csv": Expect(get=teachers()),
         "teach-quiz-analysis": Expect(get=teachers()),
+        "api:quiz-results": Expect(get=teachers()),
+        "api:quiz-item-analysis": Expect(get=teachers()),
     }
 )
 

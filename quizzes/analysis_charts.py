@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from courses.cohorts.charts import Bar
 from quizzes.services.item_analysis import QuestionAnalysis
 
-WIDTH = 360
+WIDTH = 320
 ROW = 40  # label line, bar, gap
 BAR_HEIGHT = 14
-VALUE_ROOM = 86  # right of the longest bar: "12 (100%)"
-LABEL_CHARS = 48  # a longer label is cut in the chart; its <title> and the description keep it
+VALUE_ROOM = 80  # right of the longest bar: "12 (100%)"
+LABEL_CHARS = 42  # a longer label is cut in the chart; its <title> and the description keep it
 
 
 @dataclass

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from lms.errors import ApplicationError, PermissionDenied
@@ -213,3 +214,38 @@ def test_an_unknown_scope_is_refused():
     with pytest.raises(ApplicationError, match="Choose one of: first, all"):
         analysis.scope_from("best")
     assert analysis.scope_from("") == ItemAnalysis.Scope.FIRST
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def test_page_shows_each_question_with_its_flag_and_chart(client, quiz, instructor):
+    known_attempts(quiz)
+    client.force_login(instructor)
+    page = client.get(reverse("teach-quiz-analysis", args=[quiz.id]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert body.count('role="img"') == 3
+    assert "Discriminates poorly" in body and "Check the key" in body
+    assert "3 (75%)" in body and 'hx-trigger="every 2s"' not in body
+    every = client.get(reverse("teach-quiz-analysis", args=[quiz.id]), {"attempts": "all"})
+    assert "5 graded attempts analysed" in every.content.decode()
+
+
+def test_page_polls_while_the_worker_computes(
+    client, quiz, instructor, large, sends, django_capture_on_commit_callbacks
+):
+    known_attempts(quiz)
+    client.force_login(instructor)
+    url = reverse("teach-quiz-analysis", args=[quiz.id])
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = client.get(url).content.decode()
+    assert 'hx-trigger="every 2s"' in waiting and "Computing the analysis" in waiting
+    build_item_analysis(ItemAnalysis.objects.get().id)
+    ready = client.get(url).content.decode()
+    assert 'hx-trigger="every 2s"' not in ready and "4 graded attempts analysed" in ready
+
+
+def test_page_refuses_learners(client, quiz, learner):
+    client.force_login(learner)
+    assert client.get(reverse("teach-quiz-analysis", args=[quiz.id])).status_code == 403

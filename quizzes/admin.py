@@ -5,6 +5,7 @@ from .models import (
     AttemptQuestion,
     Choice,
     FeedbackBand,
+    ItemAnalysis,
     Question,
     QuestionCategory,
     Quiz,
@@ -69,3 +70,12 @@ class AttemptAdmin(admin.ModelAdmin):
     search_fields = ("user__username",)
     readonly_fields = [f.name for f in Attempt._meta.fields]
     inlines = [AttemptQuestionInline]
+
+
+@admin.register(ItemAnalysis)
+class ItemAnalysisAdmin(admin.ModelAdmin):
+    """Stored item analyses of large quizzes: their status and, when one failed, its error."""
+
+    list_display = ("quiz", "scope", "status", "attempt_count", "computed_at", "runs")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in ItemAnalysis._meta.fields]

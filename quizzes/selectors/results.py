@@ -21,6 +21,7 @@ from quizzes.models import Attempt, Quiz
 from quizzes.selectors.access import is_course_instructor
 
 MAX_SEARCH = 100  # characters of a name search kept; longer is no name anyone types
+MAX_ID = 2**31 - 1  # the largest primary key the database stores (a larger one names nothing)
 PASSED, FAILED = "passed", "failed"
 OUTCOMES = (PASSED, FAILED)
 _STATE_LABELS: dict[str, str] = dict(Attempt.State.choices)
@@ -80,7 +81,8 @@ def results_filter_from(params: Mapping[str, str], *, quiz: Quiz) -> ResultsFilt
     cohort_id = None
     cohort = params.get("cohort", "").strip()
     if cohort:
-        if not cohort.isdecimal() or not cohorts_of_quiz(quiz=quiz).filter(pk=cohort).exists():
+        known = cohort.isdecimal() and int(cohort) <= MAX_ID
+        if not known or not cohorts_of_quiz(quiz=quiz).filter(pk=cohort).exists():
             errors["cohort"] = ["No such cohort in this course."]
         else:
             cohort_id = int(cohort)
@@ -93,6 +95,9 @@ def results_filter_from(params: Mapping[str, str], *, quiz: Quiz) -> ResultsFilt
             days[key] = None
         if text and days[key] is None:
             errors[key] = ["Enter a date as YYYY-MM-DD."]
+    q = " ".join(params.get("q", "").split())[:MAX_SEARCH]
+    if any(ord(c) < 32 or ord(c) == 127 for c in q):
+        errors["q"] = ["The search contains a control character (such as a NUL byte)."]
     start, end = days.get("from"), days.get("to")
     if start and end and start > end:
         errors["to"] = ["The end of the range is before its start."]
@@ -104,7 +109,7 @@ def results_filter_from(params: Mapping[str, str], *, quiz: Quiz) -> ResultsFilt
         cohort_id=cohort_id,
         started_from=start,
         started_to=end,
-        q=" ".join(params.get("q", "").split())[:MAX_SEARCH],
+        q=q,
     )
 
 

@@ -123,3 +123,20 @@ def test_both_routes_are_in_the_schema(api, instructor):
     assert {p["name"] for p in results["parameters"]} >= {"state", "outcome", "cohort", "q", "page"}
     analysis_op = schema["paths"]["/api/v1/quizzes/{quiz_id}/item-analysis/"]["get"]
     assert set(analysis_op["responses"]) >= {"200", "202"}
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"q": "Ana\x00"}, 400),
+        ({"cohort": "99999999999999999999999"}, 400),
+        ({"from": "0000-01-01"}, 400),
+        ({"to": "9999-12-31"}, 200),
+        ({"page": "-1"}, 404),
+    ],
+)
+def test_odd_filters_are_read_or_refused_never_a_server_error(
+    api, quiz, instructor, params, status
+):
+    response = api(instructor).get(f"/api/v1/quizzes/{quiz.id}/results/", params)
+    assert response.status_code == status, response.content

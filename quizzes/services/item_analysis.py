@@ -201,7 +201,7 @@ class _Item:
 
 
 def _typed(item: _Item, question: Question) -> list[str]:
-    """The response as labels to count: the short answer or number given, matching pairs."""
+    """The short answer or number given, as labels to count (none when left empty)."""
     response = item.response or {}
     if question.type == QuestionType.SHORT_ANSWER:
         text = normalise_text(str(response.get("text", "")))

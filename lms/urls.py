@@ -14,6 +14,7 @@ from quizzes import apis as quiz_apis
 from quizzes import apis_bank as bank_apis
 from quizzes import apis_import as quiz_import_apis
 from quizzes import apis_regrade as regrade_apis
+from quizzes import apis_results as quiz_results_apis
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -201,6 +202,17 @@ api_v1 += [
         "attempts/<int:attempt_id>/grade-history/",
         regrade_apis.AttemptGradeHistoryApi.as_view(),
         name="attempt-grade-history",
+    ),
+    # A quiz's results and item analysis (instructors)
+    path(
+        "quizzes/<int:quiz_id>/results/",
+        quiz_results_apis.QuizResultsApi.as_view(),
+        name="quiz-results",
+    ),
+    path(
+        "quizzes/<int:quiz_id>/item-analysis/",
+        quiz_results_apis.ItemAnalysisApi.as_view(),
+        name="quiz-item-analysis",
     ),
 ]
 

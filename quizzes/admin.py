@@ -7,6 +7,7 @@ from .models import (
     Choice,
     FeedbackBand,
     GradeChange,
+    ItemAnalysis,
     Question,
     QuestionCategory,
     Quiz,
@@ -106,3 +107,12 @@ class RegradeJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a regrade starts from the quiz's page, which also enqueues it
+
+
+@admin.register(ItemAnalysis)
+class ItemAnalysisAdmin(admin.ModelAdmin):
+    """Stored item analyses of large quizzes: their status and, when one failed, its error."""
+
+    list_display = ("quiz", "scope", "status", "attempt_count", "computed_at", "runs")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in ItemAnalysis._meta.fields]

@@ -586,3 +586,52 @@ class GradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.attempt}"
+
+
+class ItemAnalysisStatus(models.TextChoices):
+    """Where a stored item analysis stands: waiting for a worker, being computed, ready, failed."""
+
+    PENDING = "pending", "Waiting for a worker"
+    RUNNING = "running", "Being computed"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ItemAnalysis(models.Model):
+    """A quiz's item analysis as a reports worker computed it: the status row and the result.
+
+    `version` names the graded attempts it was computed from (their count and the latest
+    grading time): when it no longer matches the quiz's, the page asks for a new run and shows
+    this one meanwhile, marked as out of date.
+    """
+
+    class Scope(models.TextChoices):
+        FIRST = "first", "First graded attempt of each learner"
+        ALL = "all", "All graded attempts"
+
+    Status = ItemAnalysisStatus
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="item_analyses")
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.FIRST)
+    status = models.CharField(
+        max_length=8, choices=ItemAnalysisStatus.choices, default=ItemAnalysisStatus.PENDING
+    )
+    # The version asked for (the latest request) and the one `questions` was computed from.
+    wanted_version = models.CharField(max_length=80)
+    version = models.CharField(max_length=80, blank=True)
+    attempt_count = models.PositiveIntegerField(default=0)
+    questions = models.JSONField(default=list, blank=True)
+    # Each claim by a worker increments it; a run only writes while it still holds the claim.
+    runs = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "item analyses"
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "scope"], name="one_item_analysis_per_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item analysis of {self.quiz} ({self.get_scope_display()})"

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import teach, teach_bank, teach_import, views
-from . import teach, teach_regrade, views
+from . import teach, teach_bank, teach_import, teach_regrade, teach_results, views
 
 urlpatterns = [
     path("quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
@@ -97,6 +96,7 @@ urlpatterns += [
         "teach/courses/<slug:slug>/bank/export.gift",
         teach_import.bank_export,
         name="teach-bank-export",
+    ),
     # Regrading and the grade history
     path("teach/quizzes/<int:quiz_id>/regrade/", teach_regrade.quiz_regrade, name="teach-regrade"),
     path("teach/regrade-jobs/<int:job_id>/", teach_regrade.regrade_job, name="teach-regrade-job"),
@@ -109,5 +109,21 @@ urlpatterns += [
         "teach/attempts/<int:attempt_id>/grades/",
         teach_regrade.attempt_grades,
         name="teach-attempt-grades",
+    ),
+    # Instructors: results and item analysis
+    path(
+        "teach/quizzes/<int:quiz_id>/results/",
+        teach_results.quiz_results,
+        name="teach-quiz-results",
+    ),
+    path(
+        "teach/quizzes/<int:quiz_id>/results.csv",
+        teach_results.quiz_results_csv,
+        name="teach-quiz-results-csv",
+    ),
+    path(
+        "teach/quizzes/<int:quiz_id>/analysis/",
+        teach_results.quiz_analysis,
+        name="teach-quiz-analysis",
     ),
 ]

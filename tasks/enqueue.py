@@ -20,6 +20,7 @@ SEND_LEARNER_REMINDER = "tasks.reminders.send_learner_reminder"
 SEND_DUE_DATE_REMINDER = "tasks.reminders.send_due_date_reminder"
 SEND_PASSWORD_RESET = "tasks.accounts.send_password_reset"  # noqa: S105  (a task name)
 RUN_REGRADE_JOB = "tasks.regrade.run_regrade_job"
+BUILD_ITEM_ANALYSIS = "tasks.reports.build_item_analysis"
 
 TASK_NAMES = (
     GRADE_ATTEMPT,
@@ -32,6 +33,7 @@ TASK_NAMES = (
     SEND_DUE_DATE_REMINDER,
     SEND_PASSWORD_RESET,
     RUN_REGRADE_JOB,
+    BUILD_ITEM_ANALYSIS,
 )
 
 

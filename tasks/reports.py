@@ -1,4 +1,5 @@
-"""The `reports` queue: cohort exports, the invitations a roster sends, and their sweepers."""
+"""The `reports` queue: cohort exports, the invitations a roster sends, and their sweepers;
+quizzes' item analyses."""
 
 import logging
 
@@ -8,6 +9,7 @@ from courses.cohorts.selectors.exports import cohort_exports_stuck
 from courses.cohorts.selectors.invitations import invitations_awaiting_delivery
 from courses.cohorts.services.exports import cohort_export_build
 from courses.cohorts.services.invitations import cohort_invitation_send
+from quizzes.services.item_analysis import item_analysis_build
 
 from .base import lms_task
 from .config import STUCK_AFTER
@@ -46,3 +48,10 @@ def sweep_unsent_invitations() -> None:
         enqueue(SEND_COHORT_INVITATION, invitation_id)
     if waiting:
         logger.info("Sweep: %d cohort invitations re-enqueued", len(waiting))
+
+
+@lms_task(soft_time_limit=600, time_limit=660)
+def build_item_analysis(analysis_id: int) -> None:
+    # A failure marks the row failed (with the error); the page's next view asks again. A lost
+    # run is taken over once its row has not moved for ANALYSIS_STALE_AFTER.
+    item_analysis_build(analysis_id=analysis_id)

@@ -464,6 +464,17 @@ ROUTE_KWARGS.update(
     }
 )
 
+# A quiz's results and item analysis (quizzes/teach_results.py, quizzes/apis_results.py).
+ROUTE_KWARGS.update(
+    {
+        "teach-quiz-results": _quiz,
+        "teach-quiz-results-csv": _quiz,
+        "teach-quiz-analysis": _quiz,
+        "api:quiz-results": _quiz,
+        "api:quiz-item-analysis": _quiz,
+    }
+)
+
 
 # Where an empty body is refused before anyone's rights are asked, a minimal valid body (POST
 # and PUT), so the cell says who may do it.
@@ -735,6 +746,17 @@ EXPECTED.update(
         "teach-bank-import-confirm": Expect(post=teachers()),
         "teach-bank-export": Expect(get=teachers()),
         "api:bank-import": Expect(post=teachers(INVALID)),
+    }
+)
+
+# A quiz's results and item analysis: the course's instructors and staff.
+EXPECTED.update(
+    {
+        "teach-quiz-results": Expect(get=teachers()),
+        "teach-quiz-results-csv": Expect(get=teachers()),
+        "teach-quiz-analysis": Expect(get=teachers()),
+        "api:quiz-results": Expect(get=teachers()),
+        "api:quiz-item-analysis": Expect(get=teachers()),
     }
 )
 

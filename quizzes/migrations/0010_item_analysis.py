@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0007_bank_categories_tags_versions'),
+        ('quizzes', '0009_grade_history_regrade'),
     ]
 
     operations = [

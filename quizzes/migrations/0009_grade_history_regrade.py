@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0007_bank_categories_tags_versions'),
+        ('quizzes', '0008_bank_slots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

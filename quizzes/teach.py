@@ -341,7 +341,7 @@ def grading_queue(request):
 @login_required
 def essay_grade(request, attempt_id, question_id):
     attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
-    if not access_selectors.is_course_instructor(user=request.user, course=attempt.quiz.course):
+    if not access_selectors.is_course_staff(user=request.user, course=attempt.quiz.course):
         raise NotFound("No such attempt.")
     item = get_object_or_404(
         AttemptQuestion.objects.select_related("question"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.selectors.learning import enrolment_for
+from courses.selectors.publishing import quiz_is_live
 from courses.services.progress import module_progress_refresh
 from lms.errors import ApplicationError, Conflict, NotFound
 from quizzes import sql as attempt_sql
@@ -91,7 +92,7 @@ def attempt_start(*, user: User, quiz: Quiz) -> tuple[Attempt, bool]:
 
     The learner's override (accommodation), if any, replaces the quiz's limits and dates.
     """
-    if not quiz.module.course.is_published:
+    if not quiz_is_live(quiz):  # drafts are tried in the instructor's preview, never started
         raise NotFound("No such quiz.")
     # Locking the enrolment serialises starts from two tabs: the attempt limit holds.
     enrolment = enrolment_for(user=user, course=quiz.module.course, lock=True)

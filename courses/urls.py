@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, teach_publish, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -61,4 +61,6 @@ urlpatterns = [
         views.InvitationAcceptView.as_view(),
         name="invitation-accept",
     ),
+    # Course staff: publishing, the course's staff, a new run (helper h-publish)
+    path("teach/publish/<str:kind>/<int:item_id>/", teach_publish.publish, name="teach-publish"),
 ]

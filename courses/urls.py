@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, teach_publish, views
+from . import feeds, teach_publish, teach_staff, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -63,4 +63,6 @@ urlpatterns = [
     ),
     # Course staff: publishing, the course's staff, a new run (helper h-publish)
     path("teach/publish/<str:kind>/<int:item_id>/", teach_publish.publish, name="teach-publish"),
+    path("teach/courses/<slug:slug>/staff/", teach_staff.course_staff, name="teach-course-staff"),
+    path("teach/courses/<slug:slug>/copy/", teach_staff.course_copy, name="teach-course-copy"),
 ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, Module
+from courses.selectors import staff as staff_selectors
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 from lms.forms import show_service_error
 from quizzes.selectors import access as access_selectors
@@ -51,6 +52,7 @@ def teach_home(request):
             "quizzes": quizzes,
             "modules": modules,
             "waiting": teaching_selectors.essays_awaiting_grading(user=request.user).count(),
+            "courses": staff_selectors.courses_taught_by(user=request.user).order_by("title"),
         },
     )
 

@@ -3,7 +3,7 @@ essays and see its results, staff (the Django admin's) do everything. Every auth
 grading check asks here."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextChoices
 
 from accounts.models import User
 from courses.models import Course
@@ -62,3 +62,17 @@ def course_staff_filter(user: User, prefix: str = "") -> Q:
     if user.is_staff:
         return Q()
     return Q(**{f"{prefix}instructors": user}) | Q(**{f"{prefix}assistants": user})
+
+
+class CourseStaffRole(TextChoices):
+    INSTRUCTOR = "instructor", "Instructor"
+    ASSISTANT = "assistant", "Teaching assistant"
+
+
+def course_staff_of(*, course: Course) -> tuple[list[User], list[User]]:
+    """The course's instructors and teaching assistants, each sorted by name."""
+    order = ("full_name", "username")
+    return (
+        list(course.instructors.order_by(*order)),
+        list(course.assistants.order_by(*order)),
+    )

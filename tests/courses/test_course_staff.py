@@ -112,7 +112,7 @@ def test_an_assistant_grades_essays_in_their_course_only(
         item.question_id: (
             {"text": "I would use SBAR."}
             if item.question_id == question.id
-            else {"choice_ids": [item.question.choices.order_by("-fraction").first().id]}
+            else {"choice_ids": [item.question.choices.order_by("-fraction")[0].id]}
         )
         for item in attempt.questions.select_related("question")
     }

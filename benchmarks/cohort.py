@@ -91,11 +91,14 @@ def _build(stamp: str, modules: int, sizes: list[int], today) -> tuple[Course, l
                 title=f"Module {p}",
                 competencies=rng.sample(codes, 2),
                 required=p % 7 != 0,
+                status="published",
             )
             for p in range(1, modules + 1)
         ]
     )
-    Quiz.objects.bulk_create([Quiz(module=m, title=f"{m.title} quiz") for m in module_rows])
+    Quiz.objects.bulk_create(
+        [Quiz(module=m, title=f"{m.title} quiz", status="published") for m in module_rows]
+    )
     start = today - timedelta(days=150)
     cohorts = []
     for size in sizes:

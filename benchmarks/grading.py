@@ -75,10 +75,16 @@ def _build_quiz(stamp: str):
     course = Course.objects.create(
         title=f"Grading benchmark {stamp}", slug=f"grading-bench-{stamp}", status="published"
     )
-    module = Module.objects.create(course=course, position=1, slug="m1", title="Benchmark module")
-    quiz = Quiz.objects.create(module=module, title="Twenty mixed questions", pass_mark_percent=50)
+    module = Module.objects.create(
+        course=course, position=1, slug="m1", title="Benchmark module", status="published"
+    )
+    quiz = Quiz.objects.create(
+        module=module, title="Twenty mixed questions", pass_mark_percent=50, status="published"
+    )
     # A second module keeps the course from completing: certificates are not measured here.
-    Module.objects.create(course=course, position=2, slug="m2", title="Next module")
+    Module.objects.create(
+        course=course, position=2, slug="m2", title="Next module", status="published"
+    )
     staff = _staff()
     T = Question.Type
     specs = (

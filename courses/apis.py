@@ -23,6 +23,9 @@ class LessonOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     estimated_minutes = serializers.IntegerField()
+    status = serializers.CharField(
+        help_text="draft or published. A draft is listed to the course's staff only."
+    )
     body_html = serializers.CharField(
         required=False, help_text="The lesson's text: only for callers who are signed in."
     )
@@ -38,6 +41,9 @@ class QuizSummaryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     pass_mark_percent = serializers.IntegerField()
+    status = serializers.CharField(
+        help_text="draft or published. A draft is listed to the course's staff only."
+    )
 
 
 class ModuleOutput(serializers.Serializer):
@@ -47,6 +53,9 @@ class ModuleOutput(serializers.Serializer):
     summary = serializers.CharField()
     required = serializers.BooleanField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Field's attribute
     competencies = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField(
+        help_text="draft or published. A draft is listed to the course's staff only."
+    )
     lessons = LessonOutput(many=True, source="lessons.all")
     quizzes = QuizSummaryOutput(many=True, source="quizzes.all")
 

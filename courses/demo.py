@@ -63,6 +63,7 @@ def _course() -> Course:
                 "summary": data["summary"],
                 "competencies": data["competencies"],
                 "required": data["required"],
+                "status": Module.Status.PUBLISHED,
             },
         )
         for lesson_position, lesson in enumerate(data["lessons"], start=1):
@@ -74,6 +75,7 @@ def _course() -> Course:
                     "title": lesson["title"],
                     "body": lesson["body"].strip(),
                     "estimated_minutes": lesson["minutes"],
+                    "status": Lesson.Status.PUBLISHED,
                 },
             )
         _quiz(course, module, data["quiz"])
@@ -85,7 +87,7 @@ def _quiz(course: Course, module: Module, data: dict) -> Quiz:
     quiz, _ = Quiz.objects.update_or_create(
         module=module,
         title=data["title"],
-        defaults={"pass_mark_percent": data["pass_mark"]},
+        defaults={"pass_mark_percent": data["pass_mark"], "status": Quiz.Status.PUBLISHED},
     )
     for position, q in enumerate(data["questions"], start=1):
         question, _ = Question.objects.update_or_create(

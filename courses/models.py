@@ -44,10 +44,15 @@ def render_markdown(text: str) -> str:
     return nh3.clean(html, tags=nh3.ALLOWED_TAGS - {"img"})
 
 
+class PublishStatus(models.TextChoices):
+    """Whether learners see a course, module, lesson or quiz: a draft only its staff see."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
 class Course(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = PublishStatus
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -55,6 +60,10 @@ class Course(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     instructors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="taught_courses", blank=True
+    )
+    # Teaching assistants grade essays and see results; only instructors edit the course.
+    assistants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assisted_courses", blank=True
     )
     pass_mark_percent = models.PositiveSmallIntegerField(
         default=70,
@@ -101,6 +110,8 @@ class Course(models.Model):
 
 
 class Module(models.Model):
+    Status = PublishStatus
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     position = models.PositiveSmallIntegerField()
     slug = models.SlugField(max_length=100)
@@ -110,6 +121,9 @@ class Module(models.Model):
         default=list, blank=True, help_text="ACGME competency codes this module develops."
     )
     required = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=10, choices=PublishStatus.choices, default=PublishStatus.DRAFT
+    )
 
     class Meta:
         ordering = ["course", "position"]
@@ -120,6 +134,10 @@ class Module(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublishStatus.PUBLISHED
 
     @property
     def competency_labels(self) -> list[str]:
@@ -135,12 +153,17 @@ class Module(models.Model):
 
 
 class Lesson(models.Model):
+    Status = PublishStatus
+
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveSmallIntegerField()
     slug = models.SlugField(max_length=100)
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown. Rendered to sanitised HTML.")
     estimated_minutes = models.PositiveSmallIntegerField(default=10)
+    status = models.CharField(
+        max_length=10, choices=PublishStatus.choices, default=PublishStatus.DRAFT
+    )
 
     class Meta:
         ordering = ["module", "position"]
@@ -151,6 +174,10 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublishStatus.PUBLISHED
 
     @cached_property
     def body_html(self) -> str:

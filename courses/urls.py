@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, teach_publish, teach_staff, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -61,4 +61,8 @@ urlpatterns = [
         views.InvitationAcceptView.as_view(),
         name="invitation-accept",
     ),
+    # Course staff: publishing, the course's staff, a new run (helper h-publish)
+    path("teach/publish/<str:kind>/<int:item_id>/", teach_publish.publish, name="teach-publish"),
+    path("teach/courses/<slug:slug>/staff/", teach_staff.course_staff, name="teach-course-staff"),
+    path("teach/courses/<slug:slug>/copy/", teach_staff.course_copy, name="teach-course-copy"),
 ]

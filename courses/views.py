@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,9 +30,11 @@ from courses.selectors.due_dates import (
     learner_due_dates,
     learner_due_dates_for,
 )
+from courses.selectors.publishing import lesson_is_live
 from courses.services import enrolment as enrolment_services
 from lms.errors import ApplicationError, NotFound
 from lms.forms import show_service_error
+from quizzes.selectors import visibility as quiz_selectors
 
 from . import forms
 from .models import Lesson
@@ -105,14 +107,7 @@ def course_enrol(request, slug):
 
 
 def _lesson_for(request, lesson_id) -> Lesson:
-    lesson = get_object_or_404(Lesson.objects.select_related("module__course"), pk=lesson_id)
-    if (
-        not catalogue_selectors.courses_visible_to(user=request.user)
-        .filter(pk=lesson.module.course_id)
-        .exists()
-    ):
-        raise NotFound("No such lesson.")
-    return lesson
+    return catalogue_selectors.lesson_for_viewer(user=request.user, lesson_id=lesson_id)
 
 
 @login_required
@@ -120,7 +115,7 @@ def lesson_detail(request, lesson_id):
     lesson = _lesson_for(request, lesson_id)
     course = lesson.module.course
     enrolment = learning_selectors.enrolment_of(user=request.user, course=course)
-    siblings = list(lesson.module.lessons.all())
+    siblings = catalogue_selectors.lessons_beside(user=request.user, lesson=lesson)
     index = siblings.index(lesson)
     return render(
         request,
@@ -132,7 +127,10 @@ def lesson_detail(request, lesson_id):
             "is_read": lesson.id in learning_selectors.lessons_read_ids(enrolment=enrolment),
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-            "quizzes": lesson.module.quizzes.all(),
+            "quizzes": quiz_selectors.quizzes_of_module_for(
+                user=request.user, module=lesson.module
+            ),
+            "is_live": lesson_is_live(lesson),
         },
     )
 

@@ -8,6 +8,7 @@ from accounts.apis import TokenApi
 from accounts.views import LoginView
 from certificates import apis as certificate_apis
 from courses import apis as course_apis
+from courses import apis_teach as teach_apis
 from courses.cohorts import apis as cohort_apis
 from lms.readiness import readyz
 from quizzes import apis as quiz_apis
@@ -214,6 +215,23 @@ api_v1 += [
         quiz_results_apis.ItemAnalysisApi.as_view(),
         name="quiz-item-analysis",
     ),
+    # Teaching: publishing, a course's staff, a new run (courses/apis_teach.py)
+    *[
+        path(
+            f"{plural}/<{converter}:key>/{action}/",
+            teach_apis.PublishStateApi.as_view(kind=kind, published=action == "publish"),
+            name=f"{kind}-{action}",
+        )
+        for plural, kind, converter in (
+            ("courses", "course", "slug"),
+            ("modules", "module", "int"),
+            ("lessons", "lesson", "int"),
+            ("quizzes", "quiz", "int"),
+        )
+        for action in ("publish", "unpublish")
+    ],
+    path("courses/<slug:slug>/staff/", teach_apis.CourseStaffApi.as_view(), name="course-staff"),
+    path("courses/<slug:slug>/copy/", teach_apis.CourseCopyApi.as_view(), name="course-copy"),
 ]
 
 

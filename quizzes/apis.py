@@ -6,10 +6,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lms.errors import NotFound
 from quizzes.selectors import access as access_selectors
 from quizzes.selectors import quiz_settings as quiz_settings_selectors
 from quizzes.selectors import review as review_selectors
+from quizzes.selectors import visibility as visibility_selectors
 from quizzes.services import attempts as attempts_services
 from quizzes.services import grading as grading_services
 
@@ -38,6 +38,9 @@ class QuizSettingsOutput(serializers.Serializer):
     """The quiz's settings as they apply to the caller (with their override, if any)."""
 
     id = serializers.IntegerField()
+    status = serializers.CharField(
+        help_text="draft or published. A draft is seen by the course's staff only."
+    )
     title = serializers.CharField()
     intro = serializers.CharField()
     module_id = serializers.IntegerField()
@@ -132,13 +135,8 @@ class QuizDetailApi(APIView):
         "override included); the course's instructors get `QuizAuthorOutput`, with the keys.",
     )
     def get(self, request, quiz_id: int):
-        quiz = Quiz.objects.select_related("module__course").filter(pk=quiz_id).first()
-        course = quiz.module.course if quiz else None
-        is_author = course is not None and access_selectors.is_course_instructor(
-            user=request.user, course=course
-        )
-        if quiz is None or course is None or not (course.is_published or is_author):
-            raise NotFound("No such quiz.")
+        quiz = visibility_selectors.quiz_for_viewer(user=request.user, quiz_id=quiz_id)
+        is_author = access_selectors.is_course_instructor(user=request.user, course=quiz.course)
         if is_author:
             quiz = Quiz.objects.prefetch_related(
                 "slots__question__choices", "slots__random_category", "feedback_bands"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
-from courses.models import Course, Module, render_markdown
+from courses.models import Course, Module, PublishStatus, render_markdown
 from quizzes.scoring import CHOICE_TYPES, GradingMethod, QuestionType
 
 # Bounds of a quiz's settings and a learner's override. A week is longer than any sitting (and
@@ -177,6 +177,7 @@ class Choice(models.Model):
 
 class Quiz(models.Model):
     GradingMethod = GradingMethod
+    Status = PublishStatus
 
     class ReviewWhen(models.TextChoices):
         IMMEDIATELY = "immediately", "Immediately after grading"
@@ -228,6 +229,11 @@ class Quiz(models.Model):
         max_length=12, choices=ReviewWhen.choices, default=ReviewWhen.IMMEDIATELY
     )
 
+    # A draft quiz is seen by the course's staff only; publishing checks it can be taken.
+    status = models.CharField(
+        max_length=10, choices=PublishStatus.choices, default=PublishStatus.DRAFT
+    )
+
     REVIEW_ITEMS = ("correctness", "score", "feedback", "right_answers")
 
     class Meta:
@@ -251,6 +257,10 @@ class Quiz(models.Model):
     @property
     def course(self) -> Course:
         return self.module.course
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublishStatus.PUBLISHED
 
 
 class FeedbackBand(models.Model):

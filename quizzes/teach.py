@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, Module
+from courses.selectors import staff as staff_selectors
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 from lms.forms import show_service_error
 from quizzes.selectors import access as access_selectors
@@ -53,6 +54,7 @@ def teach_home(request):
             "quizzes": quizzes,
             "modules": modules,
             "waiting": teaching_selectors.essays_awaiting_grading(user=request.user).count(),
+            "courses": staff_selectors.courses_taught_by(user=request.user).order_by("title"),
         },
     )
 
@@ -350,7 +352,7 @@ def grading_queue(request):
 @login_required
 def essay_grade(request, attempt_id, question_id):
     attempt = review_selectors.attempt_for_viewer(user=request.user, attempt_id=attempt_id)
-    if not access_selectors.is_course_instructor(user=request.user, course=attempt.quiz.course):
+    if not access_selectors.is_course_staff(user=request.user, course=attempt.quiz.course):
         raise NotFound("No such attempt.")
     item = get_object_or_404(
         AttemptQuestion.objects.select_related("question"),

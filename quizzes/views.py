@@ -9,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from courses.selectors.catalogue import courses_visible_to
 from courses.selectors.due_dates import learner_due_dates_for
 from courses.selectors.learning import enrolment_of
+from courses.selectors.publishing import quiz_is_live
 from lms.errors import ApplicationError, NotFound
 from quizzes.selectors import access as access_selectors
 from quizzes.selectors import quiz_settings as quiz_settings_selectors
 from quizzes.selectors import review as review_selectors
+from quizzes.selectors import visibility as visibility_selectors
 from quizzes.services import attempts as attempts_services
 
 from .models import Attempt, Question, Quiz
@@ -68,10 +69,8 @@ def form_response(question: review_selectors.QuestionView, data, *, partial: boo
 
 @login_required
 def quiz_detail(request, quiz_id):
-    quiz = get_object_or_404(Quiz.objects.select_related("module__course"), pk=quiz_id)
+    quiz = visibility_selectors.quiz_for_viewer(user=request.user, quiz_id=quiz_id)
     course = quiz.module.course
-    if not courses_visible_to(user=request.user).filter(pk=course.pk).exists():
-        raise NotFound("No such quiz.")
     attempts = review_selectors.attempts_of_learner(user=request.user, quiz=quiz)
     rules = quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=request.user)
     standing = review_selectors.quiz_standing(
@@ -92,6 +91,7 @@ def quiz_detail(request, quiz_id):
             "open_attempt": standing.open_attempt,
             "question_count": quiz.slots.count(),
             "teaches": access_selectors.is_course_instructor(user=request.user, course=course),
+            "is_live": quiz_is_live(quiz),
         },
     )
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model
 
 from accounts.models import User
-from courses.models import Course, CreditType, Enrolment, Lesson, Module
+from courses.models import Course, CreditType, Enrolment, Lesson, Module, PublishStatus
 from quizzes.models import Choice, Question, QuestionCategory, Quiz, QuizSlot
 
 PASSWORD = "correct horse battery staple"
@@ -69,6 +69,8 @@ class ModuleFactory(ModelFactory[Module]):
     summary = "Structured handover that survives a busy night."
     competencies = ["interpersonal_communication"]
     required = True
+    # Published, as every module was before drafts: tests of drafts ask for one.
+    status = PublishStatus.PUBLISHED
 
 
 class LessonFactory(ModelFactory[Lesson]):
@@ -81,6 +83,7 @@ class LessonFactory(ModelFactory[Lesson]):
     title = factory.Sequence(lambda n: f"SBAR in practice {n}")
     body = "## Situation\n\nState the problem in one sentence.\n\n- Background\n- Assessment"
     estimated_minutes = 8
+    status = PublishStatus.PUBLISHED
 
 
 class QuizFactory(ModelFactory[Quiz]):
@@ -91,6 +94,7 @@ class QuizFactory(ModelFactory[Quiz]):
     title = factory.Sequence(lambda n: f"Handover check {n}")
     pass_mark_percent = 60
     shuffle_choices = True
+    status = PublishStatus.PUBLISHED
 
 
 def add_single_choice_question(

@@ -738,6 +738,28 @@ ROUTE_KWARGS.update(
         "api:bank-import": _slug,
     }
 )
+
+# --- publishing, course staff and new runs (courses/teach_publish.py, teach_staff.py,
+# apis_teach.py): the course's instructors and staff change them; teaching assistants are
+# in tests/courses/test_course_staff_roles.py, persona by persona.
+_key_slug: Callable[[W], dict] = lambda w: {"key": w.course.slug}  # noqa: E731
+ROUTE_KWARGS.update(
+    {
+        "teach-publish": lambda w: {"kind": "quiz", "item_id": w.quiz.id},
+        "teach-course-staff": _slug,
+        "teach-course-copy": _slug,
+        "api:course-publish": _key_slug,
+        "api:course-unpublish": _key_slug,
+        "api:module-publish": lambda w: {"key": w.quiz.module_id},
+        "api:module-unpublish": lambda w: {"key": w.quiz.module_id},
+        "api:lesson-publish": lambda w: {"key": w.lesson.id},
+        "api:lesson-unpublish": lambda w: {"key": w.lesson.id},
+        "api:quiz-publish": lambda w: {"key": w.quiz.id},
+        "api:quiz-unpublish": lambda w: {"key": w.quiz.id},
+        "api:course-staff": _slug,
+        "api:course-copy": _slug,
+    }
+)
 EXPECTED.update(
     {
         # an empty upload is refused (400) once the caller may import at all
@@ -759,6 +781,29 @@ EXPECTED.update(
         "api:quiz-item-analysis": Expect(get=teachers()),
     }
 )
+
+# Publishing, course staff and new runs.
+EXPECTED.update(
+    {
+        # an empty form names no action (publish or unpublish): refused once rights are known
+        "teach-publish": Expect(get=teachers(), post=teachers(INVALID)),
+        # an empty form is shown again with its errors
+        "teach-course-staff": Expect(get=teachers(), post=teachers()),
+        "teach-course-copy": Expect(get=teachers(), post=teachers()),
+        "api:course-publish": Expect(post=teachers()),
+        # the learner is in the middle of an attempt in the course: 409
+        "api:course-unpublish": Expect(post=teachers(INVALID)),
+        "api:module-publish": Expect(post=teachers()),
+        "api:module-unpublish": Expect(post=teachers()),
+        "api:lesson-publish": Expect(post=teachers()),
+        "api:lesson-unpublish": Expect(post=teachers()),
+        "api:quiz-publish": Expect(post=teachers()),
+        "api:quiz-unpublish": Expect(post=teachers()),
+        "api:course-staff": Expect(get=teachers(), post=teachers(INVALID)),
+        "api:course-copy": Expect(post=teachers(INVALID)),
+    }
+)
+
 
 # Cells that are holes still open in files other engineers own: (route, method, persona) ->
 # why. The cell's expectation stays the right answer; the test is a strict xfail until fixed.

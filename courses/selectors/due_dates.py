@@ -18,6 +18,7 @@ from courses.models import (
     Enrolment,
     ModuleDueDate,
     ModuleProgress,
+    PublishStatus,
 )
 
 # A learner who has just joined cannot have done modules whose due dates passed before they
@@ -60,21 +61,23 @@ class ModuleDue:
 
 
 def learner_due_dates(*, enrolments: list[Enrolment]) -> dict[int, dict[int, ModuleDue]]:
-    """Per enrolment id, per module id, the learner's due date; modules without one are left
-    out, and so are enrolments outside a cohort. Three queries whatever the number."""
+    """Per enrolment id, per module id, the learner's due date; modules without one (or in
+    draft) are left out, and so are enrolments outside a cohort. Three queries whatever the
+    number."""
     cohorts = {e.id: e.cohort for e in enrolments if e.cohort is not None}
     in_cohort = [e for e in enrolments if e.id in cohorts]
     if not in_cohort:
         return {}
     cohort_due: dict[int, dict[int, date]] = defaultdict(dict)
+    # A draft module is not there for learners: it has no due date for them yet.
     for cohort_id, module_id, due_on in ModuleDueDate.objects.filter(
-        cohort_id__in={c.id for c in cohorts.values()}
+        cohort_id__in={c.id for c in cohorts.values()}, module__status=PublishStatus.PUBLISHED
     ).values_list("cohort_id", "module_id", "due_on"):
         cohort_due[cohort_id][module_id] = due_on
     ids = [e.id for e in in_cohort]
     extended: dict[int, dict[int, date]] = defaultdict(dict)
     for enrolment_id, module_id, due_on in DueDateExtension.objects.filter(
-        enrolment_id__in=ids
+        enrolment_id__in=ids, module__status=PublishStatus.PUBLISHED
     ).values_list("enrolment_id", "module_id", "due_on"):
         extended[enrolment_id][module_id] = due_on
     passed = set(

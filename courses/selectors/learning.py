@@ -18,6 +18,7 @@ from courses.models import (
     LessonProgress,
     Module,
     ModuleProgress,
+    PublishStatus,
 )
 from lms.errors import PermissionDenied
 from quizzes.models import Attempt, Quiz
@@ -75,7 +76,9 @@ def module_progress_by_module(*, enrolment: Enrolment | None) -> dict[int, Modul
     """The learner's own progress by module, as they may see it."""
     if enrolment is None:
         return {}
-    rows = list(ModuleProgress.objects.filter(enrolment=enrolment))
+    rows = list(
+        ModuleProgress.objects.filter(enrolment=enrolment, module__status=PublishStatus.PUBLISHED)
+    )
     hide_unreviewed_results(user=enrolment.user, rows=rows)
     return {p.module_id: p for p in rows}
 
@@ -88,9 +91,9 @@ def progress_of(*, user: User) -> list[Enrolment]:
         .prefetch_related(
             Prefetch(
                 "module_progress",
-                queryset=ModuleProgress.objects.select_related("module").order_by(
-                    "module__position"
-                ),
+                queryset=ModuleProgress.objects.filter(module__status=PublishStatus.PUBLISHED)
+                .select_related("module")
+                .order_by("module__position"),
             )
         )
         .order_by("-enrolled_at")
@@ -170,11 +173,20 @@ def learning_states(*, enrolments: list[Enrolment]) -> dict[int, LearningState]:
         return {}
     user = enrolments[0].user
     modules_by_course: dict[int, list[Module]] = defaultdict(list)
+    # Drafts are not there for learners: no next step into one, no part of their progress.
     for module in (
-        Module.objects.filter(course_id__in={e.course_id for e in enrolments})
+        Module.objects.filter(
+            course_id__in={e.course_id for e in enrolments}, status=PublishStatus.PUBLISHED
+        )
         .prefetch_related(
-            Prefetch("lessons", queryset=Lesson.objects.order_by("position")),
-            Prefetch("quizzes", queryset=Quiz.objects.order_by("id")),
+            Prefetch(
+                "lessons",
+                queryset=Lesson.objects.filter(status=PublishStatus.PUBLISHED).order_by("position"),
+            ),
+            Prefetch(
+                "quizzes",
+                queryset=Quiz.objects.filter(status=PublishStatus.PUBLISHED).order_by("id"),
+            ),
         )
         .order_by("course_id", "position")
     ):
@@ -303,7 +315,7 @@ def modules_with_attempts_left(*, user: User, modules: list[Module]) -> set[int]
 class Roles:
     """What else than learning a person does here: the pages made for it."""
 
-    teaches: bool  # an instructor of a course: /teach/
+    teaches: bool  # an instructor or teaching assistant of a course: /teach/
     directs: bool  # directs a cohort, or may create one (program directors): /cohorts/
     sees_cohorts: bool  # directs, or teaches a course that has cohorts: /cohorts/
 
@@ -311,7 +323,7 @@ class Roles:
 def roles_of(*, user: User) -> Roles:
     directs = user.directed_cohorts.exists() or may_create_cohort(user)
     return Roles(
-        teaches=user.taught_courses.exists(),
+        teaches=user.taught_courses.exists() or user.assisted_courses.exists(),
         directs=directs,
         sees_cohorts=directs or cohorts_visible_to(user=user).exists(),
     )

@@ -66,7 +66,9 @@ def due_date_reminders_create(*, now: datetime | None = None) -> list[int]:
         return []
     required = set(
         Module.objects.filter(
-            course_id__in={e.course_id for e in enrolments}, required=True
+            course_id__in={e.course_id for e in enrolments},
+            required=True,
+            status=Module.Status.PUBLISHED,
         ).values_list("id", flat=True)
     )
     dues = learner_due_dates(enrolments=enrolments)

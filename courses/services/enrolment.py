@@ -8,9 +8,11 @@ from courses.models import (
     Enrolment,
     Lesson,
     LessonProgress,
+    Module,
     ModuleProgress,
 )
 from courses.selectors.learning import enrolment_for
+from courses.selectors.publishing import lesson_is_live
 from courses.services.progress import module_progress_refresh
 from lms.errors import ApplicationError, NotFound
 
@@ -25,7 +27,10 @@ def enrolment_create(*, user: User, course: Course) -> tuple[Enrolment, bool]:
     enrolment, created = Enrolment.objects.get_or_create(user=user, course=course)
     if created:
         ModuleProgress.objects.bulk_create(
-            [ModuleProgress(enrolment=enrolment, module=m) for m in course.modules.all()]
+            [
+                ModuleProgress(enrolment=enrolment, module=m)
+                for m in course.modules.filter(status=Module.Status.PUBLISHED)
+            ]
         )
     return enrolment, created
 
@@ -34,7 +39,7 @@ def enrolment_create(*, user: User, course: Course) -> tuple[Enrolment, bool]:
 def lesson_complete(*, user: User, lesson: Lesson) -> LessonProgress:
     """Mark a lesson read. Marking it again changes nothing."""
     module = lesson.module
-    if not module.course.is_published:
+    if not lesson_is_live(lesson):  # a draft is for the course's staff, never in progress
         raise NotFound("No such lesson.")
     enrolment = enrolment_for(user=user, course=module.course, lock=True)
     progress, _ = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)

@@ -15,6 +15,7 @@ from courses.models import (
     LessonProgress,
     Module,
     ModuleProgress,
+    PublishStatus,
 )
 from lms.updates import save_grouped
 from quizzes.models import Attempt, Quiz
@@ -44,9 +45,10 @@ def module_progress_refresh(*, enrolment: Enrolment, module: Module) -> ModulePr
 def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[ModuleProgress]:
     """Recompute the progress rows of these (enrolment, module) pairs, in the same order.
 
-    A module is passed when every lesson is read and every quiz's score, by its grading
-    method, reaches the quiz's pass mark. Then the course may be complete. Callers hold the
-    enrolments' locks: every writer of progress takes them first, so none waits in a circle.
+    A module is passed when every published lesson is read and every published quiz's score,
+    by its grading method, reaches the quiz's pass mark (drafts do not count). Then the course
+    may be complete. Callers hold the enrolments' locks: every writer of progress takes them
+    first, so none waits in a circle.
 
     Six queries for one pair or a worker's batch of graded attempts, whatever the modules
     hold: the progress rows (locked), lessons, lessons read (not asked when the modules have
@@ -57,7 +59,7 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
     module_ids = {m.pk for _, m in pairs}
     rows = _progress_rows_locked(pairs)
     lessons_total = dict(
-        Lesson.objects.filter(module_id__in=module_ids)
+        Lesson.objects.filter(module_id__in=module_ids, status=PublishStatus.PUBLISHED)
         .values_list("module_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -66,7 +68,9 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
     if lessons_total:  # a quiz-only module has no lessons to have read
         for enrolment_id, module_id, n in (
             LessonProgress.objects.filter(
-                enrolment_id__in=enrolment_ids, lesson__module_id__in=lessons_total
+                enrolment_id__in=enrolment_ids,
+                lesson__module_id__in=lessons_total,
+                lesson__status=PublishStatus.PUBLISHED,
             )
             .values_list("enrolment_id", "lesson__module_id")
             .annotate(n=Count("id"))
@@ -75,7 +79,7 @@ def modules_progress_refresh(*, pairs: list[tuple[Enrolment, Module]]) -> list[M
             lessons_read[enrolment_id, module_id] = n
     quizzes: dict[int, list[tuple[int, str, int]]] = {module_id: [] for module_id in module_ids}
     for quiz_id, module_id, method, pass_mark in Quiz.objects.filter(
-        module_id__in=module_ids
+        module_id__in=module_ids, status=PublishStatus.PUBLISHED
     ).values_list("id", "module_id", "grading_method", "pass_mark_percent"):
         quizzes[module_id].append((quiz_id, method, pass_mark))
     attempts: dict[tuple[int, int], list[AttemptFacts]] = {}
@@ -264,7 +268,7 @@ def _completion_counts(enrolments: list[Enrolment]) -> dict[int, tuple[int, int,
     modules = {
         course_id: (n_modules, n_required)
         for course_id, n_modules, n_required in Module.objects.filter(
-            course_id__in={e.course_id for e in enrolments}
+            course_id__in={e.course_id for e in enrolments}, status=PublishStatus.PUBLISHED
         )
         .values_list("course_id")
         .annotate(n_modules=Count("id"), n_required=Count("id", filter=Q(required=True)))
@@ -273,7 +277,9 @@ def _completion_counts(enrolments: list[Enrolment]) -> dict[int, tuple[int, int,
     passed = {
         enrolment_id: (n_passed, n_required_passed)
         for enrolment_id, n_passed, n_required_passed in ModuleProgress.objects.filter(
-            enrolment_id__in=[e.pk for e in enrolments], status=ModuleProgress.Status.PASSED
+            enrolment_id__in=[e.pk for e in enrolments],
+            status=ModuleProgress.Status.PASSED,
+            module__status=PublishStatus.PUBLISHED,
         )
         .values_list("enrolment_id")
         .annotate(n=Count("id"), n_required=Count("id", filter=Q(module__required=True)))

@@ -1,12 +1,18 @@
-"""Who may teach what."""
+"""Who may teach what: the course staff rules (courses.selectors.staff) applied to quizzes.
+
+Instructors build and change quizzes; teaching assistants grade essays and see attempts.
+"""
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import User
 from courses.models import Course
+from courses.selectors.staff import is_course_instructor, is_course_staff
 from lms.errors import PermissionDenied
 from quizzes.models import Quiz
+
+__all__ = ["is_course_instructor", "is_course_staff", "quizzes_taught_by", "require_instructor"]
 
 
 def require_instructor(*, user: User | AnonymousUser, quiz: Quiz) -> None:
@@ -16,13 +22,8 @@ def require_instructor(*, user: User | AnonymousUser, quiz: Quiz) -> None:
         )
 
 
-def is_course_instructor(*, user: User | AnonymousUser, course: Course) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or course.instructors.filter(pk=user.pk).exists()
-
-
 def quizzes_taught_by(*, user: User) -> QuerySet[Quiz]:
+    """The quizzes `user` may build: those of the courses they are an instructor of."""
     queryset = Quiz.objects.select_related("module__course").order_by(
         "module__course__title", "module__position", "id"
     )

@@ -18,7 +18,7 @@ from accounts.models import User
 from courses.models import Cohort, Enrolment
 from lms.errors import ApplicationError, PermissionDenied
 from quizzes.models import Attempt, Quiz
-from quizzes.selectors.access import is_course_instructor
+from quizzes.selectors.access import is_course_staff
 
 MAX_SEARCH = 100  # characters of a name search kept; longer is no name anyone types
 MAX_ID = 2**31 - 1  # the largest primary key the database stores (a larger one names nothing)
@@ -28,13 +28,15 @@ _STATE_LABELS: dict[str, str] = dict(Attempt.State.choices)
 
 
 def require_results_access(*, user: User | AnonymousUser, quiz: Quiz) -> None:
-    """Who may read a quiz's results and item analysis: its course's instructors and staff.
+    """Who may read a quiz's results and item analysis: its course's instructors, its
+    teaching assistants (who see results but do not edit) and staff.
 
     The one place the rule lives: the pages, the CSV, the API and the item analysis ask here.
     """
-    if not is_course_instructor(user=user, course=quiz.module.course):
+    if not is_course_staff(user=user, course=quiz.module.course):
         raise PermissionDenied(
-            "Only the course's instructors can see this quiz's results.", code="not_instructor"
+            "Only the course's instructors and teaching assistants can see this quiz's results.",
+            code="not_course_staff",
         )
 
 

@@ -13,7 +13,7 @@ from accounts.models import User
 from lms.errors import NotFound
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, Quiz
 from quizzes.scoring import AnswerKey, grade_response, kept_percent
-from quizzes.selectors.access import is_course_instructor
+from quizzes.selectors.access import is_course_staff
 from quizzes.selectors.quiz_settings import quiz_settings_for
 
 
@@ -31,13 +31,14 @@ HIDDEN = _Hidden()
 
 
 def attempt_for_viewer(*, user: User | AnonymousUser, attempt_id: int) -> Attempt:
-    """The attempt if `user` is its learner, an instructor of its course, or staff."""
+    """The attempt if `user` is its learner, teaches its course (instructor or teaching
+    assistant), or is staff."""
     attempt = (
         Attempt.objects.select_related("quiz__module__course", "user").filter(pk=attempt_id).first()
     )
     if attempt is None:
         raise NotFound("No such attempt.")
-    if attempt.user_id == user.pk or is_course_instructor(user=user, course=attempt.quiz.course):
+    if attempt.user_id == user.pk or is_course_staff(user=user, course=attempt.quiz.course):
         return attempt
     raise NotFound("No such attempt.")  # not theirs: its existence is not theirs to know
 

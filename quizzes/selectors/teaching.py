@@ -3,19 +3,24 @@
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
+from courses.selectors.staff import course_staff_filter
 from quizzes.models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride
 
 
 def essays_awaiting_grading(*, user: User) -> QuerySet[AttemptQuestion]:
-    """Answered essays with no score yet, in the courses `user` teaches, oldest first."""
+    """Answered essays with no score yet, in the courses `user` teaches (as instructor or
+    teaching assistant), oldest first."""
     queryset = AttemptQuestion.objects.filter(
         attempt__state=Attempt.State.NEEDS_REVIEW,
         question__type=Question.Type.ESSAY,
         score__isnull=True,
     ).select_related("attempt__user", "attempt__quiz__module__course", "question")
-    if not user.is_staff:
-        queryset = queryset.filter(attempt__quiz__module__course__instructors=user)
-    return queryset.order_by("attempt__submitted_at", "attempt_id", "position")
+    taught = course_staff_filter(user, "attempt__quiz__module__course__")
+    return (
+        queryset.filter(taught)
+        .distinct()
+        .order_by("attempt__submitted_at", "attempt_id", "position")
+    )
 
 
 def quiz_overrides(*, quiz: Quiz) -> QuerySet[QuizOverride]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.selectors.learning import enrolment_for
+from courses.selectors.publishing import quiz_is_live, quiz_is_live_now
 from courses.services.progress import module_progress_refresh
 from lms.errors import ApplicationError, Conflict, NotFound
 from quizzes import sql as attempt_sql
@@ -106,10 +107,15 @@ def attempt_start(*, user: User, quiz: Quiz) -> tuple[Attempt, bool]:
 
     The learner's override (accommodation), if any, replaces the quiz's limits and dates.
     """
-    if not quiz.module.course.is_published:
+    # Drafts are tried in the instructor's preview, never started; to anyone else a draft
+    # is no quiz at all (not "enrol first").
+    if not quiz_is_live(quiz):
         raise NotFound("No such quiz.")
-    # Locking the enrolment serialises starts from two tabs: the attempt limit holds.
+    # Locking the enrolment serialises starts from two tabs: the attempt limit holds. Taking
+    # a quiz back to draft locks the course's enrolments first: read its state again now.
     enrolment = enrolment_for(user=user, course=quiz.module.course, lock=True)
+    if not quiz_is_live_now(quiz_id=quiz.pk):
+        raise NotFound("No such quiz.")
     open_attempt = Attempt.objects.filter(
         quiz=quiz, user=user, state=Attempt.State.IN_PROGRESS
     ).first()

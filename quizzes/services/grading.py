@@ -17,7 +17,7 @@ from lms.updates import save_grouped, update_grouped
 from quizzes import sql as attempt_sql
 from quizzes.models import Attempt, AttemptQuestion, GradeChange, Question
 from quizzes.scoring import AnswerKey, grade_response, parse_number
-from quizzes.selectors.access import is_course_instructor
+from quizzes.selectors.access import is_course_staff
 from quizzes.selectors.grading import GradingItem, answer_keys, items_to_grade
 from quizzes.services.grade_history import (
     AttemptGrade,
@@ -243,7 +243,7 @@ def attempts_grade_waiting(*, attempt_id: int, limit: int = GRADING_BATCH) -> No
 def attempt_question_grade(
     *, grader: User, attempt_id: int, question_id: int, score: object, comment: str = ""
 ) -> Attempt:
-    """An instructor scores one essay and comments on it.
+    """An instructor or teaching assistant of the course scores one essay and comments on it.
 
     When no essay of the attempt is left unscored the attempt is graded and the learner's
     progress follows. Scoring a graded attempt's essay again regrades it.
@@ -254,7 +254,7 @@ def attempt_question_grade(
         .filter(pk=attempt_id)
         .first()
     )
-    if attempt is None or not is_course_instructor(user=grader, course=attempt.quiz.course):
+    if attempt is None or not is_course_staff(user=grader, course=attempt.quiz.course):
         raise NotFound("No such attempt.")
     if attempt.user_id == grader.pk and not grader.is_staff:
         # An instructor taking their own course is a learner there: someone else grades them.

@@ -2,13 +2,15 @@
 
 from unittest import mock
 
-from courses.models import Enrolment
+from courses.models import Enrolment, PublishStatus
 from courses.services.enrolment import lesson_complete
 from lms.celery import app
 from quizzes.services.attempts import attempt_start, attempt_submit
 from quizzes.services.grading import attempt_grade
 from tasks.enqueue import GRADE_ATTEMPT, ISSUE_CERTIFICATE  # noqa: F401 (the tests import them here)
 from tests.factories import enrol, right_answers
+
+PUBLISHED = PublishStatus.PUBLISHED
 
 
 def assert_error(response, status: int, code: str) -> dict:
@@ -46,12 +48,13 @@ def sent_tasks(callbacks) -> list[tuple[str, tuple]]:
 
 
 def complete_course(user, course) -> Enrolment:
-    """Enrol `user`, read every lesson and pass every quiz, through the services."""
+    """Enrol `user`, read every published lesson and pass every published quiz, through the
+    services (drafts are not the learner's to take)."""
     enrolment = enrol(user, course)
-    for module in course.modules.all():
-        for lesson in module.lessons.all():
+    for module in course.modules.filter(status=PUBLISHED):
+        for lesson in module.lessons.filter(status=PUBLISHED):
             lesson_complete(user=user, lesson=lesson)
-        for quiz in module.quizzes.all():
+        for quiz in module.quizzes.filter(status=PUBLISHED):
             attempt, _ = attempt_start(user=user, quiz=quiz)
             attempt_submit(user=user, attempt_id=attempt.id, responses=right_answers(attempt))
             attempt_grade(attempt_id=attempt.id)

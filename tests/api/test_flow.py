@@ -259,11 +259,13 @@ def test_a_course_shows_its_modules_lessons_and_quizzes(learner_api, course):
                 "summary": "Structured handover that survives a busy night.",
                 "required": True,
                 "competencies": ["interpersonal_communication"],
+                "status": "published",
                 "lessons": [
                     {
                         "id": lesson.id,
                         "title": f"Module {module.position}, lesson 1",
                         "estimated_minutes": 8,
+                        "status": "published",
                         "body_html": lesson.body_html,
                     }
                 ],
@@ -272,6 +274,7 @@ def test_a_course_shows_its_modules_lessons_and_quizzes(learner_api, course):
                         "id": quiz.id,
                         "title": f"Module {module.position} quiz",
                         "pass_mark_percent": 60,
+                        "status": "published",
                     }
                 ],
             }
@@ -287,7 +290,7 @@ def test_anonymous_callers_get_the_outline_without_the_lessons_text(course):
     assert response.status_code == 200
     lessons = [lesson for m in response.json()["modules"] for lesson in m["lessons"]]
     assert lessons and all(
-        set(lesson) == {"id", "title", "estimated_minutes"} for lesson in lessons
+        set(lesson) == {"id", "title", "estimated_minutes", "status"} for lesson in lessons
     )
     page = Client().get(f"/lessons/{course.modules.first().lessons.first().id}/")
     assert page.status_code == 302

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 SETTINGS_FIELDS = {
     "id",
+    "status",
     "title",
     "intro",
     "module_id",
@@ -90,6 +91,7 @@ def test_everyone_else_gets_the_settings_without_answer_keys(request, persona, q
     assert keys_anywhere(body) & {"fraction", "correct", "feedback", "general_feedback"} == set()
     assert body == {
         "id": quiz.id,
+        "status": "published",
         "title": "Module 1 quiz",
         "intro": "",
         "module_id": quiz.module_id,

@@ -74,7 +74,7 @@ def test_results_refuse_filters_they_cannot_read_in_the_error_shape(api, quiz, i
 def test_learners_and_other_instructors_are_refused(api, quiz, learner, path):
     other = UserFactory()
     for user in (learner, other):
-        assert_error(api(user).get(f"/api/v1/quizzes/{quiz.id}/{path}/"), 403, "not_instructor")
+        assert_error(api(user).get(f"/api/v1/quizzes/{quiz.id}/{path}/"), 403, "not_course_staff")
     assert_error(api(None).get(f"/api/v1/quizzes/{quiz.id}/{path}/"), 403, "not_authenticated")
     assert_error(api(learner).get(f"/api/v1/quizzes/999999/{path}/"), 404, "not_found")
 

@@ -12,7 +12,7 @@ from courses.cohorts.selectors.access import (
 )
 from courses.cohorts.selectors.dashboard import cohort_progress
 from courses.cohorts.selectors.learners import cohort_learners_matching
-from courses.models import Cohort, Enrolment, ModuleDueDate
+from courses.models import Cohort, Enrolment, Module, ModuleDueDate
 from courses.services.enrolment import lesson_complete
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 from quizzes.services.attempts import attempt_start, attempt_submit
@@ -39,6 +39,7 @@ def modules(cohort):
         title="Module 3",
         competencies=["systems_based_practice"],
         required=False,
+        status=Module.Status.PUBLISHED,
     )
     ModuleDueDate.objects.create(cohort=cohort, module=m1, due_on=date(2026, 8, 1))
     ModuleDueDate.objects.create(cohort=cohort, module=m2, due_on=date(2026, 11, 1))

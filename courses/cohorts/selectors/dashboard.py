@@ -191,12 +191,21 @@ class _CohortReads:
 def _cohort_reads(cohort: Cohort, only_user_id: int | None, tz: tzinfo) -> _CohortReads:
     from quizzes.models import Quiz
 
-    modules = list(Module.objects.filter(course_id=cohort.course_id).order_by("position"))
-    due = dict(ModuleDueDate.objects.filter(cohort=cohort).values_list("module_id", "due_on"))
+    # Drafts are not part of the course for its learners yet: no column, no due date.
+    modules = list(
+        Module.objects.filter(course_id=cohort.course_id, status=Module.Status.PUBLISHED).order_by(
+            "position"
+        )
+    )
+    due = dict(
+        ModuleDueDate.objects.filter(cohort=cohort, module__in=modules).values_list(
+            "module_id", "due_on"
+        )
+    )
     pass_marks: dict[int, int] = {}
-    for module_id, mark in Quiz.objects.filter(module__course_id=cohort.course_id).values_list(
-        "module_id", "pass_mark_percent"
-    ):
+    for module_id, mark in Quiz.objects.filter(
+        module__in=modules, status=Quiz.Status.PUBLISHED
+    ).values_list("module_id", "pass_mark_percent"):
         pass_marks[module_id] = max(mark, pass_marks.get(module_id, 0))
     enrolment_filter = Q(cohort=cohort)
     progress_filter = Q(enrolment__cohort=cohort)
@@ -218,7 +227,7 @@ def _cohort_reads(cohort: Cohort, only_user_id: int | None, tz: tzinfo) -> _Coho
         )
     )
     # No ordering: the model's default (by module position) would join and sort for nothing.
-    progress = ModuleProgress.objects.filter(progress_filter).order_by()
+    progress = ModuleProgress.objects.filter(progress_filter, module__in=modules).order_by()
     # A not-started row says nothing the default does not: leave it in the database.
     rows = progress.exclude(status=NOT_STARTED).values_list(
         "enrolment_id", "module_id", "status", "best_score_percent", "attempts_count",
@@ -244,7 +253,7 @@ def _cohort_reads(cohort: Cohort, only_user_id: int | None, tz: tzinfo) -> _Coho
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
-    extension_filter = Q(enrolment__cohort=cohort)
+    extension_filter = Q(enrolment__cohort=cohort, module__in=modules)
     if only_user_id is not None:
         extension_filter &= Q(enrolment__user_id=only_user_id)
     extensions: dict[int, dict[int, date]] = {}

@@ -17,8 +17,19 @@ def program_directors_group(app_config, using, **kwargs) -> None:
     )
 
 
+def instructors_group(app_config, using, **kwargs) -> None:
+    """The "Instructors" group, whose members may create courses: staff add people to it in
+    the admin. Made after every migrate, like the directors' group."""
+    from django.contrib.auth.models import Group
+
+    from .selectors.authoring import INSTRUCTORS_GROUP
+
+    Group.objects.using(using).get_or_create(name=INSTRUCTORS_GROUP)
+
+
 class CoursesConfig(AppConfig):
     name = "courses"
 
     def ready(self) -> None:
         post_migrate.connect(program_directors_group, sender=self)
+        post_migrate.connect(instructors_group, sender=self)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, Module
+from courses.selectors import authoring as course_authoring_selectors
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 from lms.forms import show_service_error
 from quizzes.selectors import access as access_selectors
@@ -51,6 +52,8 @@ def teach_home(request):
             "quizzes": quizzes,
             "modules": modules,
             "waiting": teaching_selectors.essays_awaiting_grading(user=request.user).count(),
+            "courses": course_authoring_selectors.courses_taught_by(user=request.user),
+            "may_create_course": course_authoring_selectors.may_create_course(user=request.user),
         },
     )
 

@@ -111,6 +111,8 @@ def _check_credit(course: Course) -> None:
         ):
             if not getattr(course, name):
                 raise _invalid(name, f"The certificate of a course with credit states {label}.")
+    if course.pk is None:
+        return
     claimed = CreditClaim.objects.filter(enrolment__course=course).aggregate(m=Max("credits"))["m"]
     if claimed is not None and (not course.awards_credit or course.max_credits < claimed):
         raise _invalid(

@@ -186,7 +186,7 @@ def test_the_image_is_served_to_readers_of_the_course_only(course, instructor, l
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert Image.open(io.BytesIO(b"".join(response.streaming_content))).size == (40, 20)
+    assert Image.open(io.BytesIO(response.getvalue())).size == (40, 20)
 
     course.status = course.Status.DRAFT
     course.save(update_fields=["status"])

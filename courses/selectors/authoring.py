@@ -42,25 +42,30 @@ def courses_taught_by(*, user: User) -> QuerySet[Course]:
     return courses if user.is_staff else courses.filter(instructors=user)
 
 
+def _with_outline() -> QuerySet[Course]:
+    return Course.objects.prefetch_related(
+        Prefetch(
+            "modules",
+            queryset=Module.objects.order_by("position").prefetch_related(
+                "lessons", Prefetch("quizzes", queryset=Quiz.objects.order_by("id"))
+            ),
+        )
+    )
+
+
 def course_for_authoring(*, user: User | AnonymousUser, slug: str) -> Course:
     """The course to edit with its outline (modules, their lessons and quizzes), for one of
     its instructors; 404 when there is no such course, 403 for anyone else."""
-    course = (
-        Course.objects.prefetch_related(
-            Prefetch(
-                "modules",
-                queryset=Module.objects.order_by("position").prefetch_related(
-                    "lessons", Prefetch("quizzes", queryset=Quiz.objects.order_by("id"))
-                ),
-            )
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    course = _with_outline().filter(slug=slug).first()
     if course is None:
         raise NotFound("No such course.")
     require_course_instructor(user=user, course=course)
     return course
+
+
+def course_outline(*, course_id: int) -> Course:
+    """The course with its outline as it is now (after a write), for the caller's reply."""
+    return _with_outline().get(pk=course_id)
 
 
 def module_has_learner_work(*, module: Module) -> bool:

@@ -489,10 +489,18 @@ class TeachQuizCreateApi(APIView):
 class TeachQuizDetailApi(APIView):
     """A quiz's settings, as its course's instructors change them."""
 
-    @extend_schema(request=QuizSettingsInput, responses=TeachQuizOutput)
-    def patch(self, request, quiz_id: int):
+    def _quiz(self, request, quiz_id: int) -> Quiz:
         quiz = get_object_or_404(Quiz.objects.select_related("module__course"), pk=quiz_id)
         require_instructor(user=request.user, quiz=quiz)
+        return quiz
+
+    @extend_schema(responses=TeachQuizOutput)
+    def get(self, request, quiz_id: int):
+        return Response(TeachQuizOutput(self._quiz(request, quiz_id)).data)
+
+    @extend_schema(request=QuizSettingsInput, responses=TeachQuizOutput)
+    def patch(self, request, quiz_id: int):
+        quiz = self._quiz(request, quiz_id)
         data = _valid(QuizSettingsInput, request.data)
         quiz = quiz_authoring_services.quiz_settings_update(actor=request.user, quiz=quiz, **data)
         return Response(TeachQuizOutput(quiz).data)

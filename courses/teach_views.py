@@ -72,7 +72,9 @@ def course_new(request):
         else:
             messages.success(request, "Course created as a draft: only its instructors see it.")
             return redirect("teach-course", slug=course.slug)
-    return render(request, "courses/teach/course_new.html", {"form": form})
+    return render(
+        request, "courses/teach/course_new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def _branding_initial(course) -> dict:

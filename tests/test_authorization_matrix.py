@@ -33,7 +33,15 @@ from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
 from courses.cohorts.selectors.exports import cohort_export_download_token
 from courses.cohorts.selectors.invitations import invitation_link_token
 from courses.cohorts.services.invitations import invitation_secret
-from courses.models import Cohort, CohortExport, CohortInvitation, Course, Lesson
+from courses.models import (
+    Cohort,
+    CohortExport,
+    CohortInvitation,
+    Course,
+    Lesson,
+    LessonAttachment,
+    LessonImage,
+)
 from quizzes.models import Attempt, AttemptQuestion, Question, Quiz, QuizOverride, QuizSlot
 from quizzes.services.attempts import attempt_save_response, attempt_start, attempt_submit
 from quizzes.services.grading import attempt_grade
@@ -77,6 +85,8 @@ class World:
     invitation_token: str
     invitation: CohortInvitation  # to the cohort, for the other learner: not answered yet
     invitation_link: str
+    image: LessonImage  # in the course's first lesson
+    attachment: LessonAttachment  # of the course's first lesson
 
 
 def build_world() -> World:
@@ -188,7 +198,23 @@ def build_world() -> World:
         invitation_token=default_token_generator.make_token(invitee),
         invitation=invitation,
         invitation_link=invitation_link_token(invitation),
+        **_authoring_rows(course, people["instructor"]),
     )
+
+
+def _authoring_rows(course: Course, instructor: User) -> dict[str, Any]:
+    lesson = course.modules.get(position=1).lessons.order_by("position")[0]
+    image = LessonImage(
+        course=course, lesson=lesson, content_type="image/png", width=1, height=1, alt_text="Dot"
+    )
+    image.file.save("dot.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=False)
+    image.save()
+    attachment = LessonAttachment(
+        lesson=lesson, filename="card.pdf", content_type="application/pdf", size=9
+    )
+    attachment.file.save("card.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    attachment.save()
+    return {"image": image, "attachment": attachment}
 
 
 # --- the URLconf -------------------------------------------------------------------------------
@@ -413,6 +439,40 @@ ROUTE_KWARGS.update(
 )
 
 
+# Course authoring (courses/teach_views.py, courses/apis_authoring.py).
+_module: Callable[[W], dict] = lambda w: {"module_id": w.lesson.module_id}  # noqa: E731
+ROUTE_KWARGS.update(
+    {
+        "teach-course-new": _none,
+        "teach-course": _slug,
+        "teach-module-new": _slug,
+        "teach-module": _module,
+        "teach-module-move": _module,
+        "teach-module-remove": _module,
+        "teach-lesson-new": _module,
+        "teach-lesson-preview": _module,
+        "teach-lesson": _lesson,
+        "teach-lesson-move": _lesson,
+        "teach-lesson-remove": _lesson,
+        "teach-attachment-remove": lambda w: {"attachment_id": w.attachment.id},
+        "lesson-image": lambda w: {"image_id": w.image.id},
+        "lesson-file": lambda w: {"attachment_id": w.attachment.id},
+        "api:teach-courses": _none,
+        "api:teach-course": _slug,
+        "api:teach-modules": _slug,
+        "api:teach-module-order": _slug,
+        "api:teach-images": _slug,
+        "api:teach-module": _module,
+        "api:teach-lessons": _module,
+        "api:teach-lesson-order": _module,
+        "api:teach-quizzes": _module,
+        "api:teach-lesson": _lesson,
+        "api:teach-lesson-attachments": _lesson,
+        "api:teach-quiz": _quiz,
+    }
+)
+
+
 # Where an empty body is refused before anyone's rights are asked, a minimal valid body (POST
 # and PUT), so the cell says who may do it.
 BODIES: dict[str, dict[str, str]] = {
@@ -620,6 +680,46 @@ EXPECTED: dict[str, Expect] = {
     "api:my-invitation-accept": Expect(post=invitee()),
     "api:my-invitation-decline": Expect(post=invitee()),
 }
+
+# Course authoring. Creating a course: staff and the Instructors group (no persona here is in
+# it; tests/courses/test_authoring.py has its member). The first module has a learner's
+# attempt, so it is not removed (409); its lesson is unread. An empty form is not a bound one:
+# the page is shown again (as for the quiz builder).
+EXPECTED.update(
+    {
+        "teach-course-new": Expect(
+            get=cells(DENIED, anonymous=ANON_REFUSED, staff=OK),
+            post=cells(DENIED, anonymous=ANON_REFUSED, staff=OK),
+        ),
+        "teach-course": Expect(get=teachers(), post=teachers()),
+        "teach-module-new": Expect(get=teachers(), post=teachers()),
+        "teach-module": Expect(get=teachers(), post=teachers()),
+        "teach-module-move": Expect(post=teachers(INVALID)),
+        "teach-module-remove": Expect(get=teachers(INVALID), post=teachers(INVALID)),
+        "teach-lesson-new": Expect(get=teachers(), post=teachers()),
+        "teach-lesson-preview": Expect(post=teachers()),
+        "teach-lesson": Expect(get=teachers(), post=teachers()),
+        "teach-lesson-move": Expect(post=teachers(INVALID)),
+        "teach-lesson-remove": Expect(get=teachers(), post=teachers()),
+        "teach-attachment-remove": Expect(post=teachers()),
+        "lesson-image": Expect(get=signed_in()),  # a published course's lessons
+        "lesson-file": Expect(get=signed_in()),
+        "api:teach-courses": Expect(
+            get=signed_in(), post=cells(DENIED, anonymous=ANON_REFUSED, staff=INVALID)
+        ),
+        "api:teach-course": Expect(get=teachers()),
+        "api:teach-modules": Expect(post=teachers(INVALID)),
+        "api:teach-module-order": Expect(put=teachers(INVALID)),
+        "api:teach-images": Expect(post=teachers(INVALID)),
+        "api:teach-module": Expect(get=teachers()),
+        "api:teach-lessons": Expect(post=teachers(INVALID)),
+        "api:teach-lesson-order": Expect(put=teachers(INVALID)),
+        "api:teach-quizzes": Expect(post=teachers(INVALID)),
+        "api:teach-lesson": Expect(get=teachers()),
+        "api:teach-lesson-attachments": Expect(post=teachers(INVALID)),
+        "api:teach-quiz": Expect(get=teachers()),
+    }
+)
 
 # Cells that are holes still open in files other engineers own: (route, method, persona) ->
 # why. The cell's expectation stays the right answer; the test is a strict xfail until fixed.

@@ -1,7 +1,7 @@
 """Forms of the course authoring pages. They parse input into types; every rule (bounds,
 credit, competencies) is the authoring services', whose refusals show beside the fields."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.models import fields_for_model
@@ -12,6 +12,7 @@ from courses.models import (
     LESSON_MINUTES_MAX,
     Competency,
     Course,
+    CreditType,
     Lesson,
     Module,
 )
@@ -62,6 +63,8 @@ class CourseSettingsForm(forms.Form):
         self.fields["status"].help_text = "Learners see and enrol in published courses only."
         for name in ("summary", "designation_statement", "accreditation_statement"):
             self.fields[name].widget = forms.Textarea(attrs={"rows": 3})
+        credit_type = cast(forms.ChoiceField, self.fields["credit_type"])  # a choices field
+        credit_type.choices = [("", "No credit"), *CreditType.choices]
         self.fields["max_credits"].label = "Maximum credits"
         self.fields["max_credits"].help_text = "In steps of 0.25; 0 when the course awards none."
 

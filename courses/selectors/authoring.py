@@ -10,15 +10,15 @@ from lms.errors import NotFound, PermissionDenied
 from quizzes.models import Attempt, Quiz
 from quizzes.selectors.access import is_course_instructor
 
-# Staff add people to this group in the admin: its members may create courses (and then teach
-# them). Editing a course afterwards needs only to be one of its instructors.
+# Instructors hold this permission through their group (courses.apps makes it after every
+# migrate; staff add people to it in the admin): it lets them create courses, which they then
+# teach. Editing a course afterwards needs only to be one of its instructors.
+CREATE_COURSE_PERMISSION = "courses.add_course"
 INSTRUCTORS_GROUP = "Instructors"
 
 
 def may_create_course(*, user: User | AnonymousUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or user.groups.filter(name=INSTRUCTORS_GROUP).exists()
+    return user.is_staff or user.has_perm(CREATE_COURSE_PERMISSION)
 
 
 def require_course_creator(*, user: User | AnonymousUser) -> None:

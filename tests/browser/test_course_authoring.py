@@ -61,7 +61,7 @@ def test_an_instructor_builds_a_course_and_a_learner_takes_it(
 
     # From the teaching page, a new course: it starts as a draft.
     log_in(page, "tanaka")
-    page.goto("/teach/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Teaching").click()
     page.get_by_role("link", name="New course").click()
     page.get_by_label("Title").fill(COURSE_TITLE)
     page.get_by_label("Summary").fill("Handing over a ward safely at 8 pm.")

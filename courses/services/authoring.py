@@ -195,7 +195,7 @@ def _check_module(module: Module) -> None:
         raise _invalid("competencies", f"Unknown competencies: {', '.join(unknown)}.")
     module.competencies = [code for code in Competency.values if code in module.competencies]
     _check_length("summary", module.summary, MODULE_SUMMARY_MAX_CHARS)
-    validate_model(module, exclude=["course"])
+    validate_model(module)
 
 
 def _module_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -311,7 +311,7 @@ def _check_lesson(lesson: Lesson) -> None:
         raise _invalid("estimated_minutes", f"Estimate between 1 and {LESSON_MINUTES_MAX} minutes.")
     if not lesson.body.strip():
         raise _invalid("body", "Write the lesson's text.")
-    validate_model(lesson, exclude=["module"])
+    validate_model(lesson)
 
 
 @transaction.atomic

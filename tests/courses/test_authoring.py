@@ -269,6 +269,24 @@ def test_module_fields_are_bounded(course, instructor, fields, field, unchanged)
     assert field in error.details, error.details
 
 
+def test_a_slug_another_module_of_the_course_has_is_refused(course, instructor, unchanged):
+    first, second = course.modules.order_by("position")
+    error = unchanged(
+        lambda: services.module_update(actor=instructor, module=second, slug=first.slug),
+        error=ApplicationError,
+    )
+    assert error.details
+
+
+def test_a_slug_another_lesson_of_the_module_has_is_refused(course, instructor):
+    module = course.modules.get(position=1)
+    first = module.lessons.get()
+    second = services.lesson_add(actor=instructor, module=module, title="Second", body="Text.")
+
+    with pytest.raises(ApplicationError):
+        services.lesson_update(actor=instructor, lesson=second, slug=first.slug)
+
+
 def test_modules_move_and_reorder(course, instructor):
     first, second = course.modules.order_by("position")
     third = services.module_add(actor=instructor, course=course, title="Third")

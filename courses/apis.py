@@ -47,6 +47,11 @@ class ModuleOutput(serializers.Serializer):
     summary = serializers.CharField()
     required = serializers.BooleanField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Field's attribute
     competencies = serializers.ListField(child=serializers.CharField())
+    objectives = serializers.ListField(
+        child=serializers.CharField(),
+        source="objective_lines",
+        help_text="What a learner can do after it.",
+    )
     lessons = LessonOutput(many=True, source="lessons.all")
     quizzes = QuizSummaryOutput(many=True, source="quizzes.all")
 

@@ -97,14 +97,11 @@ class TeachModuleOutput(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     summary = serializers.CharField()
-    objectives = serializers.SerializerMethodField()
+    objectives = serializers.ListField(child=serializers.CharField(), source="objective_lines")
     competencies = serializers.ListField(child=serializers.CharField())
     required = serializers.BooleanField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields out of the class: no clash with Field's attribute
     lessons = TeachLessonOutput(many=True, source="lessons.all")
     quizzes = TeachQuizOutput(many=True, source="quizzes.all")
-
-    def get_objectives(self, module: Module) -> list[str]:
-        return [line for line in module.objectives.splitlines() if line]
 
 
 class TeachCourseListOutput(serializers.Serializer):

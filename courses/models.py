@@ -127,6 +127,10 @@ class Module(models.Model):
         return self.title
 
     @property
+    def objective_lines(self) -> list[str]:
+        return [line for line in self.objectives.splitlines() if line.strip()]
+
+    @property
     def competency_labels(self) -> list[str]:
         labels = dict(Competency.choices)
         return [labels.get(code, code) for code in self.competencies]

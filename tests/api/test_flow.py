@@ -259,6 +259,7 @@ def test_a_course_shows_its_modules_lessons_and_quizzes(learner_api, course):
                 "summary": "Structured handover that survives a busy night.",
                 "required": True,
                 "competencies": ["interpersonal_communication"],
+                "objectives": [],
                 "lessons": [
                     {
                         "id": lesson.id,

@@ -65,6 +65,12 @@ def test_a_group_member_creates_a_draft_course_that_they_teach(author):
     assert list(course.instructors.all()) == [author]
 
 
+def test_a_new_course_cannot_start_published(author):
+    with pytest.raises(ApplicationError):
+        services.course_create(actor=author, title="Straight out", status="published")
+    assert not Course.objects.exists()
+
+
 def test_a_second_course_of_the_same_title_gets_its_own_slug(author):
     services.course_create(actor=author, title="Leading Safe Handovers")
     second = services.course_create(actor=author, title="Leading Safe Handovers")

@@ -56,6 +56,11 @@ class ModuleOutput(serializers.Serializer):
     status = serializers.CharField(
         help_text="draft or published. A draft is listed to the course's staff only."
     )
+    objectives = serializers.ListField(
+        child=serializers.CharField(),
+        source="objective_lines",
+        help_text="What a learner can do after it.",
+    )
     lessons = LessonOutput(many=True, source="lessons.all")
     quizzes = QuizSummaryOutput(many=True, source="quizzes.all")
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
+from courses.lesson_markup import LESSON_IMAGE_CLEAN_OPTIONS, keep_only_lesson_images
 from lms.time_zones import validate_time_zone, zone_or_site
 
 
@@ -39,9 +40,10 @@ class CreditType(models.TextChoices):
 
 
 def render_markdown(text: str) -> str:
-    """Markdown to HTML, sanitised: instructor text never carries scripts or remote content."""
+    """Markdown to HTML, sanitised: instructor text never carries scripts or remote content
+    (the only images kept are the course's own uploads, served by us)."""
     html = markdown.markdown(text, extensions=["extra", "sane_lists"])
-    return nh3.clean(html, tags=nh3.ALLOWED_TAGS - {"img"})
+    return keep_only_lesson_images(nh3.clean(html, **LESSON_IMAGE_CLEAN_OPTIONS))
 
 
 class PublishStatus(models.TextChoices):
@@ -124,6 +126,9 @@ class Module(models.Model):
     status = models.CharField(
         max_length=10, choices=PublishStatus.choices, default=PublishStatus.DRAFT
     )
+    objectives = models.TextField(
+        blank=True, help_text="Learning objectives, one a line: what a learner can do after it."
+    )
 
     class Meta:
         ordering = ["course", "position"]
@@ -138,6 +143,10 @@ class Module(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == PublishStatus.PUBLISHED
+
+    @property
+    def objective_lines(self) -> list[str]:
+        return [line for line in self.objectives.splitlines() if line.strip()]
 
     @property
     def competency_labels(self) -> list[str]:
@@ -564,3 +573,83 @@ class CohortInvitation(MailDelivery):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.cohort}: {self.get_status_display()}"
+
+
+# --- authoring: bounds, lesson images and downloadable files ---------------------------------
+
+# Bounds the authoring services check (pages, API and importer share them).
+COURSE_SUMMARY_MAX_CHARS = 2_000
+# Each statement: with both at their longest the certificate still fits its one page (in the
+# smallest statement type; tests/courses/test_authoring.py renders it).
+CREDIT_STATEMENT_MAX_CHARS = 600
+MODULE_SUMMARY_MAX_CHARS = 2_000
+MODULE_OBJECTIVES_MAX = 10
+MODULE_OBJECTIVE_MAX_CHARS = 300
+MODULES_PER_COURSE_MAX = 50
+LESSONS_PER_MODULE_MAX = 50
+LESSON_BODY_MAX_CHARS = 100_000
+LESSON_MINUTES_MAX = 600
+IMAGE_ALT_MAX_CHARS = 250
+IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# Decoded size, so a small file cannot unpack into a huge picture (a decompression bomb).
+IMAGE_MAX_PIXELS = 40_000_000
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENTS_PER_LESSON_MAX = 10
+
+
+def lesson_image_upload_to(instance: "LessonImage", filename: str) -> str:
+    return f"lesson-images/course-{instance.course_id}/{filename}"
+
+
+class LessonImage(models.Model):
+    """An image an instructor uploaded for a course's lessons, re-encoded (no metadata) and
+    shown in a lesson's Markdown with its alt text."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lesson_images")
+    # The lesson it was uploaded on (None: for the course's lessons in general).
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="images"
+    )
+    file = models.FileField(upload_to=lesson_image_upload_to, max_length=255)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt_text = models.CharField(max_length=IMAGE_ALT_MAX_CHARS)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="lesson_image_has_alt_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+def lesson_attachment_upload_to(instance: "LessonAttachment", filename: str) -> str:
+    return f"lesson-files/lesson-{instance.lesson_id}/{filename}"
+
+
+class LessonAttachment(models.Model):
+    """A file a lesson offers for download (slides, a handout, a checklist)."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=lesson_attachment_upload_to, max_length=255)
+    # The name the learner's download gets, as the instructor's file was called.
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, teach_publish, teach_staff, views
+from . import feeds, teach_publish, teach_staff, teach_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -65,4 +65,42 @@ urlpatterns = [
     path("teach/publish/<str:kind>/<int:item_id>/", teach_publish.publish, name="teach-publish"),
     path("teach/courses/<slug:slug>/staff/", teach_staff.course_staff, name="teach-course-staff"),
     path("teach/courses/<slug:slug>/copy/", teach_staff.course_copy, name="teach-course-copy"),
+]
+
+# Course authoring (courses/teach_views.py), and the lesson images and files it uploads.
+urlpatterns += [
+    path("teach/courses/new/", teach_views.course_new, name="teach-course-new"),
+    path("teach/courses/<slug:slug>/", teach_views.course_edit, name="teach-course"),
+    path("teach/courses/<slug:slug>/modules/new/", teach_views.module_new, name="teach-module-new"),
+    path("teach/modules/<int:module_id>/", teach_views.module_edit, name="teach-module"),
+    path("teach/modules/<int:module_id>/move/", teach_views.module_move, name="teach-module-move"),
+    path(
+        "teach/modules/<int:module_id>/remove/",
+        teach_views.module_remove,
+        name="teach-module-remove",
+    ),
+    path(
+        "teach/modules/<int:module_id>/lessons/new/",
+        teach_views.lesson_new,
+        name="teach-lesson-new",
+    ),
+    path(
+        "teach/modules/<int:module_id>/preview/",
+        teach_views.lesson_preview,
+        name="teach-lesson-preview",
+    ),
+    path("teach/lessons/<int:lesson_id>/", teach_views.lesson_edit, name="teach-lesson"),
+    path("teach/lessons/<int:lesson_id>/move/", teach_views.lesson_move, name="teach-lesson-move"),
+    path(
+        "teach/lessons/<int:lesson_id>/remove/",
+        teach_views.lesson_remove,
+        name="teach-lesson-remove",
+    ),
+    path(
+        "teach/attachments/<int:attachment_id>/remove/",
+        teach_views.attachment_remove,
+        name="teach-attachment-remove",
+    ),
+    path("lesson-images/<int:image_id>/", teach_views.lesson_image, name="lesson-image"),
+    path("lesson-files/<int:attachment_id>/", teach_views.lesson_attachment, name="lesson-file"),
 ]

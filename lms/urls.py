@@ -8,6 +8,7 @@ from accounts.apis import TokenApi
 from accounts.views import LoginView
 from certificates import apis as certificate_apis
 from courses import apis as course_apis
+from courses import apis_authoring as authoring_apis
 from courses import apis_teach as teach_apis
 from courses.cohorts import apis as cohort_apis
 from lms.readiness import readyz
@@ -232,6 +233,67 @@ api_v1 += [
     ],
     path("courses/<slug:slug>/staff/", teach_apis.CourseStaffApi.as_view(), name="course-staff"),
     path("courses/<slug:slug>/copy/", teach_apis.CourseCopyApi.as_view(), name="course-copy"),
+]
+
+
+# Instructors: course authoring (courses/apis_authoring.py).
+api_v1 += [
+    path("teach/courses/", authoring_apis.TeachCourseListApi.as_view(), name="teach-courses"),
+    path(
+        "teach/courses/<slug:slug>/",
+        authoring_apis.TeachCourseDetailApi.as_view(),
+        name="teach-course",
+    ),
+    path(
+        "teach/courses/<slug:slug>/modules/",
+        authoring_apis.TeachModuleCreateApi.as_view(),
+        name="teach-modules",
+    ),
+    path(
+        "teach/courses/<slug:slug>/modules/order/",
+        authoring_apis.TeachModuleOrderApi.as_view(),
+        name="teach-module-order",
+    ),
+    path(
+        "teach/courses/<slug:slug>/images/",
+        authoring_apis.TeachLessonImageApi.as_view(),
+        name="teach-images",
+    ),
+    path(
+        "teach/modules/<int:module_id>/",
+        authoring_apis.TeachModuleDetailApi.as_view(),
+        name="teach-module",
+    ),
+    path(
+        "teach/modules/<int:module_id>/lessons/",
+        authoring_apis.TeachLessonCreateApi.as_view(),
+        name="teach-lessons",
+    ),
+    path(
+        "teach/modules/<int:module_id>/lessons/order/",
+        authoring_apis.TeachLessonOrderApi.as_view(),
+        name="teach-lesson-order",
+    ),
+    path(
+        "teach/modules/<int:module_id>/quizzes/",
+        authoring_apis.TeachQuizCreateApi.as_view(),
+        name="teach-quizzes",
+    ),
+    path(
+        "teach/lessons/<int:lesson_id>/",
+        authoring_apis.TeachLessonDetailApi.as_view(),
+        name="teach-lesson",
+    ),
+    path(
+        "teach/lessons/<int:lesson_id>/attachments/",
+        authoring_apis.TeachLessonAttachmentApi.as_view(),
+        name="teach-lesson-attachments",
+    ),
+    path(
+        "teach/quizzes/<int:quiz_id>/",
+        authoring_apis.TeachQuizDetailApi.as_view(),
+        name="teach-quiz",
+    ),
 ]
 
 

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, Module
+from courses.selectors import authoring as course_authoring_selectors
 from courses.selectors import staff as staff_selectors
 from lms.errors import ApplicationError, NotFound, PermissionDenied
 from lms.forms import show_service_error
@@ -47,6 +48,7 @@ def teach_home(request):
     modules = Module.objects.select_related("course").order_by("course__title", "position")
     if not request.user.is_staff:
         modules = modules.filter(course__instructors=request.user)
+    instructed = staff_selectors.courses_instructed_by(user=request.user)
     return render(
         request,
         "quizzes/teach/home.html",
@@ -55,6 +57,9 @@ def teach_home(request):
             "modules": modules,
             "waiting": teaching_selectors.essays_awaiting_grading(user=request.user).count(),
             "courses": staff_selectors.courses_taught_by(user=request.user).order_by("title"),
+            # Assistants see their courses; only instructors get the authoring pages.
+            "instructs": set(instructed.values_list("id", flat=True)),
+            "may_create_course": course_authoring_selectors.may_create_course(user=request.user),
         },
     )
 

@@ -34,7 +34,15 @@ from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
 from courses.cohorts.selectors.exports import cohort_export_download_token
 from courses.cohorts.selectors.invitations import invitation_link_token
 from courses.cohorts.services.invitations import invitation_secret
-from courses.models import Cohort, CohortExport, CohortInvitation, Course, Lesson
+from courses.models import (
+    Cohort,
+    CohortExport,
+    CohortInvitation,
+    Course,
+    Lesson,
+    LessonAttachment,
+    LessonImage,
+)
 from quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -87,6 +95,8 @@ class World:
     invitation: CohortInvitation  # to the cohort, for the other learner: not answered yet
     invitation_link: str
     regrade_job: RegradeJob  # of the course's quiz, asked by its instructor
+    image: LessonImage  # in the course's first lesson
+    attachment: LessonAttachment  # of the course's first lesson
 
 
 def build_world() -> World:
@@ -199,7 +209,23 @@ def build_world() -> World:
         invitation=invitation,
         invitation_link=invitation_link_token(invitation),
         regrade_job=RegradeJob.objects.create(quiz=quiz, requested_by=people["instructor"]),
+        **_authoring_rows(course, people["instructor"]),
     )
+
+
+def _authoring_rows(course: Course, instructor: User) -> dict[str, Any]:
+    lesson = course.modules.get(position=1).lessons.order_by("position")[0]
+    image = LessonImage(
+        course=course, lesson=lesson, content_type="image/png", width=1, height=1, alt_text="Dot"
+    )
+    image.file.save("dot.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=False)
+    image.save()
+    attachment = LessonAttachment(
+        lesson=lesson, filename="card.pdf", content_type="application/pdf", size=9
+    )
+    attachment.file.save("card.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    attachment.save()
+    return {"image": image, "attachment": attachment}
 
 
 # --- the URLconf -------------------------------------------------------------------------------
@@ -472,6 +498,40 @@ ROUTE_KWARGS.update(
         "teach-quiz-analysis": _quiz,
         "api:quiz-results": _quiz,
         "api:quiz-item-analysis": _quiz,
+    }
+)
+
+
+# Course authoring (courses/teach_views.py, courses/apis_authoring.py).
+_module: Callable[[W], dict] = lambda w: {"module_id": w.lesson.module_id}  # noqa: E731
+ROUTE_KWARGS.update(
+    {
+        "teach-course-new": _none,
+        "teach-course": _slug,
+        "teach-module-new": _slug,
+        "teach-module": _module,
+        "teach-module-move": _module,
+        "teach-module-remove": _module,
+        "teach-lesson-new": _module,
+        "teach-lesson-preview": _module,
+        "teach-lesson": _lesson,
+        "teach-lesson-move": _lesson,
+        "teach-lesson-remove": _lesson,
+        "teach-attachment-remove": lambda w: {"attachment_id": w.attachment.id},
+        "lesson-image": lambda w: {"image_id": w.image.id},
+        "lesson-file": lambda w: {"attachment_id": w.attachment.id},
+        "api:teach-courses": _none,
+        "api:teach-course": _slug,
+        "api:teach-modules": _slug,
+        "api:teach-module-order": _slug,
+        "api:teach-images": _slug,
+        "api:teach-module": _module,
+        "api:teach-lessons": _module,
+        "api:teach-lesson-order": _module,
+        "api:teach-quizzes": _module,
+        "api:teach-lesson": _lesson,
+        "api:teach-lesson-attachments": _lesson,
+        "api:teach-quiz": _quiz,
     }
 )
 
@@ -804,6 +864,46 @@ EXPECTED.update(
     }
 )
 
+
+# Course authoring. Creating a course: staff and the Instructors group (no persona here is in
+# it; tests/courses/test_authoring.py has its member). The first module has a learner's
+# attempt, so it is not removed (409); its lesson is unread. An empty form is not a bound one:
+# the page is shown again (as for the quiz builder).
+EXPECTED.update(
+    {
+        "teach-course-new": Expect(
+            get=cells(DENIED, anonymous=ANON_REFUSED, staff=OK),
+            post=cells(DENIED, anonymous=ANON_REFUSED, staff=OK),
+        ),
+        "teach-course": Expect(get=teachers(), post=teachers()),
+        "teach-module-new": Expect(get=teachers(), post=teachers()),
+        "teach-module": Expect(get=teachers(), post=teachers()),
+        "teach-module-move": Expect(post=teachers(INVALID)),
+        "teach-module-remove": Expect(get=teachers(INVALID), post=teachers(INVALID)),
+        "teach-lesson-new": Expect(get=teachers(), post=teachers()),
+        "teach-lesson-preview": Expect(post=teachers()),
+        "teach-lesson": Expect(get=teachers(), post=teachers()),
+        "teach-lesson-move": Expect(post=teachers(INVALID)),
+        "teach-lesson-remove": Expect(get=teachers(), post=teachers()),
+        "teach-attachment-remove": Expect(post=teachers()),
+        "lesson-image": Expect(get=signed_in()),  # a published course's lessons
+        "lesson-file": Expect(get=signed_in()),
+        "api:teach-courses": Expect(
+            get=signed_in(), post=cells(DENIED, anonymous=ANON_REFUSED, staff=INVALID)
+        ),
+        "api:teach-course": Expect(get=teachers()),
+        "api:teach-modules": Expect(post=teachers(INVALID)),
+        "api:teach-module-order": Expect(put=teachers(INVALID)),
+        "api:teach-images": Expect(post=teachers(INVALID)),
+        "api:teach-module": Expect(get=teachers()),
+        "api:teach-lessons": Expect(post=teachers(INVALID)),
+        "api:teach-lesson-order": Expect(put=teachers(INVALID)),
+        "api:teach-quizzes": Expect(post=teachers(INVALID)),
+        "api:teach-lesson": Expect(get=teachers()),
+        "api:teach-lesson-attachments": Expect(post=teachers(INVALID)),
+        "api:teach-quiz": Expect(get=teachers()),
+    }
+)
 
 # Cells that are holes still open in files other engineers own: (route, method, persona) ->
 # why. The cell's expectation stays the right answer; the test is a strict xfail until fixed.

@@ -269,6 +269,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets the authoring API shares between fields, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "CourseStatusEnum": "courses.models.Course.Status",
+        "QuizReviewWhenEnum": "quizzes.models.Quiz.ReviewWhen",
+    },
 }
 
 # Logs: one JSON object per line in production (LOG_FORMAT=json), plain lines elsewhere; each

@@ -260,6 +260,7 @@ def test_a_course_shows_its_modules_lessons_and_quizzes(learner_api, course):
                 "required": True,
                 "competencies": ["interpersonal_communication"],
                 "status": "published",
+                "objectives": [],
                 "lessons": [
                     {
                         "id": lesson.id,

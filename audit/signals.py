@@ -84,6 +84,7 @@ def _related_pks(through: Any, instance: Any, model: type) -> set[int]:
 _ROLES: list[tuple[type, Callable[[Any], str]]] = [
     (User.groups.through, lambda group: f"Group: {group.name}"),
     (Course.instructors.through, lambda course: f"Instructor of {course.title}"),
+    (Course.assistants.through, lambda course: f"Teaching assistant of {course.title}"),
     (Cohort.directors.through, lambda cohort: f"Director of {_cohort_label(cohort)}"),
 ]
 for _through, _role_of in _ROLES:

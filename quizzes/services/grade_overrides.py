@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_record
 from lms.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from quizzes.models import MAX_GRADE_REASON, Attempt, GradeChange
 from quizzes.scoring import parse_number
@@ -106,5 +108,18 @@ def attempt_grade_override(
         raise ApplicationError("That is the score already: nothing changed.", code="no_change")
     attempt.save(update_fields=ATTEMPT_GRADE_FIELDS)
     changes_write(changes)
+    audit_record(
+        action=AuditAction.GRADE_CHANGED,
+        target=f"{attempt.quiz.title}, attempt {attempt.number}",
+        subject=attempt.user,
+        actor=actor,
+        reason=why,
+        details={
+            "attempt_id": attempt.pk,
+            "question_id": question_id,
+            "old_score": str(old.score),
+            "new_score": str(attempt.score),
+        },
+    )
     _progress_after_grading([attempt])
     return attempt

@@ -23,6 +23,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_record
 from lms.errors import ApplicationError, NotFound, validate_model
 from quizzes.models import (
     Attempt,
@@ -357,6 +359,13 @@ def regrade_request(
     job = RegradeJob(quiz=quiz, question=question, requested_by=actor, reason=reason.strip())
     validate_model(job)
     job.save()
+    audit_record(
+        action=AuditAction.REGRADED,
+        target=f"{quiz.title}" + (f", question “{question.name}”" if question else ""),
+        actor=actor,
+        reason=job.reason,
+        details={"regrade_job_id": job.pk, "quiz_id": quiz.pk},
+    )
     enqueue(RUN_REGRADE_JOB, job.pk)
     return job
 

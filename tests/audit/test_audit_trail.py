@@ -147,3 +147,45 @@ def test_staff_read_the_trail_and_nobody_edits_it(cohorts, admin_client):
         == 403
     )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_grade_override_a_regrade_and_an_assistant_are_in_the_trail():
+    from quizzes.services.attempts import attempt_start, attempt_submit
+    from quizzes.services.grade_overrides import attempt_grade_override
+    from quizzes.services.grading import attempt_grade
+    from quizzes.services.regrade import regrade_request
+    from tests.factories import wrong_answers
+
+    course = build_course(modules=1, questions=2, title="Clinical Leadership Essentials")
+    instructor = UserFactory(username="adeyemi")
+    course.instructors.add(instructor)
+    resident = UserFactory(username="maya")
+    enrol(resident, course)
+    quiz = course.modules.get().quizzes.get()
+    attempt, _ = attempt_start(user=resident, quiz=quiz)
+    attempt_submit(user=resident, attempt_id=attempt.id, responses=wrong_answers(attempt))
+    attempt_grade(attempt_id=attempt.id)
+    AuditEntry.objects.all().delete()
+
+    attempt_grade_override(
+        actor=instructor,
+        attempt_id=attempt.id,
+        score="1",
+        reason="The second option is also defensible after the guideline update.",
+    )
+    regrade_request(actor=instructor, quiz=quiz, reason="Key corrected for question 2.")
+    course.assistants.add(UserFactory(username="chief-resident"))
+
+    assert trail() == [
+        ("grade_changed", f"{quiz.title}, attempt 1", "maya", "adeyemi"),
+        ("regraded", quiz.title, None, "adeyemi"),
+        (
+            "role_granted",
+            "Teaching assistant of Clinical Leadership Essentials",
+            "chief-resident",
+            None,
+        ),
+    ]
+    override = AuditEntry.objects.get(action="grade_changed")
+    assert override.reason.startswith("The second option")
+    assert (override.details["old_score"], override.details["new_score"]) == ("0.00", "1.00")

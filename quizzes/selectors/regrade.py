@@ -209,6 +209,10 @@ class Shortfall:
     completed: bool
     certificate_issued: bool
 
+    @property
+    def module_status_label(self) -> str:
+        return str(ModuleProgress.Status(self.module_status).label)
+
 
 def regrade_shortfalls(*, job: RegradeJob) -> list[Shortfall]:
     """Learners whose attempt this regrade moved from pass to fail and whose module is no

@@ -249,8 +249,8 @@ def test_a_regrade_never_revokes_a_certificate_and_lists_who_falls_short(
     assert certificate.status == Certificate.Status.READY
     (short,) = regrade_shortfalls(job=job)
     assert (short.user, short.attempt_id) == (learner, attempt.id)
-    assert (short.module_status, short.completed, short.certificate_issued) == (
-        "failed",
+    assert (short.module_status_label, short.completed, short.certificate_issued) == (
+        "Failed",
         True,
         True,
     )

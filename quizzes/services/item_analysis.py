@@ -36,6 +36,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
 )
 from django.utils import timezone
@@ -167,13 +168,14 @@ def analysis_version(*, quiz: Quiz, scope: str) -> tuple[str, int]:
     """(version, how many attempts) of the attempts the analysis reads, in one query.
 
     The count and the latest grading time change with every attempt graded, regraded (which
-    grades again) or removed.
+    grades again) or removed; the sum of the scores with a score changed by hand that leaves
+    the grading time as it was.
     """
     found = analysed_attempts(quiz=quiz, scope=scope).aggregate(
-        n=Count("id"), last=Max("graded_at")
+        n=Count("id"), last=Max("graded_at"), total=Sum("score")
     )
     last = found["last"].isoformat() if found["last"] else "-"
-    return f"{found['n']}@{last}", found["n"]
+    return f"{found['n']}@{last}+{found['total'] or 0}", found["n"]
 
 
 def _pearson(xs: list[float], ys: list[float]) -> float | None:

@@ -61,6 +61,7 @@ def test_an_instructor_reads_which_questions_work(page: Page, analysed, artifact
     page.get_by_label("Result").select_option("failed")
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("#results-count")).to_contain_text("2 attempts (failed)")
+    page.screenshot(path=str(artifacts_dir / "quiz-results.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV of these attempts").click()
     lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()

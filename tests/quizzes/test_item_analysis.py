@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.errors import ApplicationError, PermissionDenied
-from quizzes.models import AttemptQuestion, ItemAnalysis
+from quizzes.models import Attempt, AttemptQuestion, ItemAnalysis
 from quizzes.services import item_analysis as analysis
 from tasks.enqueue import BUILD_ITEM_ANALYSIS
 from tasks.reports import build_item_analysis
@@ -249,3 +249,13 @@ def test_page_polls_while_the_worker_computes(
 def test_page_refuses_learners(client, quiz, learner):
     client.force_login(learner)
     assert client.get(reverse("teach-quiz-analysis", args=[quiz.id])).status_code == 403
+
+
+def test_a_score_changed_by_hand_changes_the_version_too(quiz):
+    known_attempts(quiz)
+    before, count = analysis.analysis_version(quiz=quiz, scope="all")
+    attempt = Attempt.objects.filter(state=Attempt.State.GRADED).first()
+    assert attempt is not None and attempt.score is not None
+    Attempt.objects.filter(pk=attempt.pk).update(score=attempt.score + 1)  # graded_at kept
+    after, same_count = analysis.analysis_version(quiz=quiz, scope="all")
+    assert after != before and same_count == count == 5

@@ -18,7 +18,7 @@ from .models import (
 class ModuleInline(admin.TabularInline):
     model = Module
     extra = 0
-    fields = ("position", "title", "slug", "required", "competencies")
+    fields = ("position", "title", "slug", "required", "competencies", "status")
 
 
 @admin.register(Course)
@@ -27,7 +27,7 @@ class CourseAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
-    filter_horizontal = ("instructors",)
+    filter_horizontal = ("instructors", "assistants")
     inlines = [ModuleInline]
 
 
@@ -38,7 +38,7 @@ class LessonInline(admin.StackedInline):
 
 @admin.register(Module)
 class ModuleAdmin(admin.ModelAdmin):
-    list_display = ("title", "course", "position", "required")
+    list_display = ("title", "course", "position", "required", "status")
     list_filter = ("course",)
     inlines = [LessonInline]
 

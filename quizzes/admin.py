@@ -54,7 +54,7 @@ class OverrideInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "module", "pass_mark_percent", "attempts_allowed", "grading_method")
+    list_display = ("title", "module", "status", "pass_mark_percent", "attempts_allowed")
     inlines = [SlotInline, FeedbackBandInline, OverrideInline]
 
 

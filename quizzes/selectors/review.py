@@ -109,7 +109,8 @@ def modules_with_hidden_scores(
     """Modules with a quiz whose review options hide the learner's score from them now."""
     now = now or timezone.now()
     hidden = set()
-    quizzes = Quiz.objects.filter(module_id__in=module_ids).exclude(
+    # Drafts are not the learner's: only published quizzes count, as in their progress.
+    quizzes = Quiz.objects.filter(module_id__in=module_ids, status=Quiz.Status.PUBLISHED).exclude(
         review_score=Quiz.ReviewWhen.IMMEDIATELY
     )
     for quiz in quizzes:

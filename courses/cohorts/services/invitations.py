@@ -68,7 +68,9 @@ def _join(user: User, invitation: CohortInvitation) -> Enrolment:
     )
     if enrolment is None:
         enrolment = Enrolment.objects.create(user=user, course_id=cohort.course_id, cohort=cohort)
-        module_ids = Module.objects.filter(course_id=cohort.course_id).values_list("id", flat=True)
+        module_ids = Module.objects.filter(
+            course_id=cohort.course_id, status=Module.Status.PUBLISHED
+        ).values_list("id", flat=True)
         ModuleProgress.objects.bulk_create(
             [ModuleProgress(enrolment=enrolment, module_id=m) for m in module_ids]
         )

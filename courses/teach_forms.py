@@ -42,7 +42,6 @@ class CourseSettingsForm(forms.Form):
         "title",
         "slug",
         "summary",
-        "status",
         "pass_mark_percent",
     )
     CREDIT = (
@@ -60,7 +59,6 @@ class CourseSettingsForm(forms.Form):
         self.fields.update(fields_for_model(CertificateBranding, fields=list(BRANDING_FIELDS)))
         self.fields["slug"].help_text = "Part of the course's address: changing it breaks links."
         self.fields["pass_mark_percent"].label = "Pass threshold (%)"
-        self.fields["status"].help_text = "Learners see and enrol in published courses only."
         for name in ("summary", "designation_statement", "accreditation_statement"):
             self.fields[name].widget = forms.Textarea(attrs={"rows": 3})
         credit_type = cast(forms.ChoiceField, self.fields["credit_type"])  # a choices field

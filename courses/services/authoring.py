@@ -43,7 +43,6 @@ COURSE_FIELDS = (
     "title",
     "slug",
     "summary",
-    "status",
     "pass_mark_percent",
     "accredited_provider",
     "credit_type",
@@ -52,8 +51,9 @@ COURSE_FIELDS = (
     "designation_statement",
     "accreditation_statement",
 )
-# A new course is a draft: its instructors publish it once it is ready.
-COURSE_CREATE_FIELDS = tuple(name for name in COURSE_FIELDS if name != "status")
+# No status here: a new course is a draft, and publishing goes through
+# courses.services.publishing, whose rules (what a draft hides, what may be unpublished) hold
+# on every path.
 BRANDING_FIELDS = ("issuer_name", "signatory_name", "signatory_title")
 MODULE_FIELDS = ("title", "slug", "summary", "objectives", "competencies", "required")
 LESSON_FIELDS = ("title", "slug", "body", "estimated_minutes")
@@ -133,7 +133,7 @@ def _check_course(course: Course) -> None:
 def course_create(*, actor: User, title: str, slug: str = "", **fields: Any) -> Course:
     """A new course, as a draft, taught by its creator."""
     require_course_creator(user=actor)
-    _check_known(fields, COURSE_CREATE_FIELDS)
+    _check_known(fields, COURSE_FIELDS)
     course = Course(status=Course.Status.DRAFT)
     taken = set(Course.objects.values_list("slug", flat=True))
     _set(course, {**fields, "title": title, "slug": slug.strip() or _unique_slug(title, taken)})

@@ -66,9 +66,8 @@ def test_an_instructor_builds_a_course_and_a_learner_takes_it(
     page.get_by_label("Title").fill(COURSE_TITLE)
     page.get_by_label("Summary").fill("Handing over a ward safely at 8 pm.")
     page.get_by_role("button", name="Create the course").click()
-    expect(page.get_by_role("heading", name=f"Edit course: {COURSE_TITLE}")).to_contain_text(
-        "Draft"
-    )
+    expect(page.get_by_role("heading", name=f"Edit course: {COURSE_TITLE}")).to_be_visible()
+    expect(page.locator(".publish-control .badge.draft")).to_have_text("Draft")
     course = Course.objects.get(title=COURSE_TITLE)
     assert course.status == Course.Status.DRAFT and list(course.instructors.all()) == [teacher]
 
@@ -134,12 +133,24 @@ def test_an_instructor_builds_a_course_and_a_learner_takes_it(
     hidden = learner_page.goto(f"/courses/{course.slug}/")
     assert hidden is not None and hidden.status == 404
 
-    # Published from the course's settings.
-    page.goto(f"/teach/courses/{course.slug}/")
-    shoot(browser, live_server, page, artifacts_dir, "course-settings")
-    page.get_by_label("Status").select_option("published")
-    page.get_by_role("button", name="Save settings").click()
-    expect(page.locator(".messages")).to_contain_text("Course settings saved.")
+    # Published piece by piece from the publish controls: the quiz from its builder, then the
+    # module, the lesson and the course; until the last, the learner still sees nothing.
+    module = course.modules.get()
+    lesson = module.lessons.get()
+    quiz = module.quizzes.get()
+    for address, kind in (
+        (f"/teach/quizzes/{quiz.id}/", "quiz"),
+        (f"/teach/modules/{module.id}/", "module"),
+        (f"/teach/lessons/{lesson.id}/", "lesson"),
+        (f"/teach/courses/{course.slug}/", "course"),
+    ):
+        page.goto(address)
+        if kind == "course":
+            shoot(browser, live_server, page, artifacts_dir, "course-settings")
+            learner_page.goto("/")
+            expect(learner_page.get_by_role("link", name=COURSE_TITLE)).to_have_count(0)
+        page.get_by_role("button", name=f"Publish this {kind}").click()
+        expect(page.locator(".publish-control .badge.published")).to_be_visible()
     course.refresh_from_db()
     assert course.is_published
 

@@ -103,21 +103,22 @@ def test_an_instructor_of_another_course_cannot_edit_this_one(course, other_inst
     )
 
 
-def test_the_instructor_updates_title_summary_threshold_and_status(course, instructor):
+def test_the_instructor_updates_title_summary_and_threshold(course, instructor):
     updated = services.course_update(
         actor=instructor,
         course=course,
         title="  Clinical Leadership  ",
         summary="Teams and handovers.",
         pass_mark_percent=80,
-        status=Course.Status.DRAFT,
     )
 
-    assert (updated.title, updated.pass_mark_percent, updated.status) == (
-        "Clinical Leadership",
-        80,
-        Course.Status.DRAFT,
-    )
+    assert (updated.title, updated.pass_mark_percent) == ("Clinical Leadership", 80)
+
+
+def test_the_status_changes_only_through_publishing(course, instructor):
+    """courses.services.publishing holds the rules of publishing and unpublishing."""
+    with pytest.raises(ApplicationError, match="Unknown fields: status"):
+        services.course_update(actor=instructor, course=course, status=Course.Status.DRAFT)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +128,6 @@ def test_the_instructor_updates_title_summary_threshold_and_status(course, instr
         ({"title": "x" * 201}, "title"),
         ({"summary": "x" * 2001}, "summary"),
         ({"slug": "not a slug"}, "slug"),
-        ({"status": "archived"}, "status"),
         ({"credit_type": "cme"}, "credit_type"),
         ({"max_credits": Decimal("1.10")}, "max_credits"),  # not a quarter step
         ({"max_credits": Decimal("0")}, "max_credits"),  # a type without a maximum
@@ -474,7 +474,6 @@ def test_the_settings_page_saves_the_course_and_shows_refusals_beside_the_field(
         "title": "Clinical Leadership",
         "slug": course.slug,
         "summary": "Teams.",
-        "status": "published",
         "pass_mark_percent": "75",
         "accredited_provider": "Northfield",
         "credit_type": CreditType.AMA_PRA_1,

@@ -232,6 +232,7 @@ def question_edit(request, quiz_id, question_type=None, question_id=None):
             "tf": tf,
             "max_answers": forms.MAX_ANSWERS,
             "not_saved": request.method == "POST" and not adding_row,
+            "asked": question is not None and bank_selectors.question_is_asked(question=question),
         },
     )
 

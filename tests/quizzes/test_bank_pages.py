@@ -213,3 +213,14 @@ def test_another_courses_instructor_is_refused(course, cats, outsider):
     )
     assert response.status_code == 403
     assert not QuestionCategory.objects.filter(name="X").exists()
+
+
+def test_the_builders_editor_says_an_asked_question_gets_a_new_version(
+    client, course, quiz, learner
+):
+    question = quiz.slots.order_by("position")[0].question
+    url = reverse("teach-question", kwargs={"quiz_id": quiz.id, "question_id": question.id})
+    assert "Saving makes version 2" not in client.get(url).content.decode()
+    enrol(learner, course)
+    attempt_start(user=learner, quiz=quiz)
+    assert "Saving makes version 2" in client.get(url).content.decode()

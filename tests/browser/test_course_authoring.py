@@ -123,6 +123,9 @@ def test_an_instructor_builds_a_course_and_a_learner_takes_it(
     )
     page.get_by_role("button", name="Save question").click()
     expect(page.locator(".messages")).to_contain_text("Question saved.")
+    page.goto(f"/teach/modules/{course.modules.get().pk}/")
+    expect(page.get_by_role("link", name="I-PASS check")).to_be_visible()
+    shoot(browser, live_server, page, artifacts_dir, "module-editor")
 
     # The draft is invisible to the learner.
     learner_context = browser.new_context(base_url=live_server.url)

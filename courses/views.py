@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -107,7 +107,9 @@ def course_enrol(request, slug):
 
 
 def _lesson_for(request, lesson_id) -> Lesson:
-    return catalogue_selectors.lesson_for_viewer(user=request.user, lesson_id=lesson_id)
+    lesson = get_object_or_404(Lesson.objects.select_related("module__course"), pk=lesson_id)
+    catalogue_selectors.require_lesson_visible(user=request.user, lesson=lesson)
+    return lesson
 
 
 @login_required

@@ -69,7 +69,8 @@ def form_response(question: review_selectors.QuestionView, data, *, partial: boo
 
 @login_required
 def quiz_detail(request, quiz_id):
-    quiz = visibility_selectors.quiz_for_viewer(user=request.user, quiz_id=quiz_id)
+    quiz = get_object_or_404(Quiz.objects.select_related("module__course"), pk=quiz_id)
+    visibility_selectors.require_quiz_visible(user=request.user, quiz=quiz)
     course = quiz.module.course
     attempts = review_selectors.attempts_of_learner(user=request.user, quiz=quiz)
     rules = quiz_settings_selectors.quiz_settings_for(quiz=quiz, user=request.user)

@@ -58,18 +58,13 @@ def course_detail(*, user: User | AnonymousUser, slug: str) -> Course:
     )
 
 
-def lesson_for_viewer(*, user: User | AnonymousUser, lesson_id: int) -> Lesson:
-    """The lesson if `user` may read it: published in a published module of a course they
-    see, or any lesson of a course they teach (drafts included)."""
-    lesson = Lesson.objects.select_related("module__course").filter(pk=lesson_id).first()
-    if (
-        lesson is None
-        or not courses_visible_to(user=user).filter(pk=lesson.module.course_id).exists()
-    ):
+def require_lesson_visible(*, user: User | AnonymousUser, lesson: Lesson) -> None:
+    """Refuse ("no such lesson") unless `user` may read it: published in a published module
+    of a course they see, or any lesson of a course they teach (drafts included)."""
+    if not courses_visible_to(user=user).filter(pk=lesson.module.course_id).exists():
         raise NotFound("No such lesson.")
     if not lesson_is_live(lesson) and not is_course_staff(user=user, course=lesson.module.course):
         raise NotFound("No such lesson.")
-    return lesson
 
 
 def lessons_beside(*, user: User | AnonymousUser, lesson: Lesson) -> list[Lesson]:

@@ -17,11 +17,17 @@ def quiz_for_viewer(*, user: User | AnonymousUser, quiz_id: int) -> Quiz:
     """The quiz if `user` may see it; otherwise "no such quiz" (a draft is not theirs to
     know of)."""
     quiz = Quiz.objects.select_related("module__course").filter(pk=quiz_id).first()
-    if quiz is None or not courses_visible_to(user=user).filter(pk=quiz.module.course_id).exists():
+    if quiz is None:
+        raise NotFound("No such quiz.")
+    require_quiz_visible(user=user, quiz=quiz)
+    return quiz
+
+
+def require_quiz_visible(*, user: User | AnonymousUser, quiz: Quiz) -> None:
+    if not courses_visible_to(user=user).filter(pk=quiz.module.course_id).exists():
         raise NotFound("No such quiz.")
     if not quiz_is_live(quiz) and not is_course_staff(user=user, course=quiz.module.course):
         raise NotFound("No such quiz.")
-    return quiz
 
 
 def quizzes_of_module_for(*, user: User | AnonymousUser, module: Module) -> QuerySet[Quiz]:

@@ -17,6 +17,7 @@ from quizzes.analysis_charts import response_chart
 from quizzes.models import Attempt, ItemAnalysis, Quiz
 from quizzes.results_csv import results_csv_lines
 from quizzes.selectors import results as results_selectors
+from quizzes.selectors.regrade import may_manage_grades
 from quizzes.services import item_analysis as analysis_services
 
 RESULTS_PER_PAGE = 50
@@ -52,6 +53,8 @@ def quiz_results(request, quiz_id: int):
         "states": Attempt.State.choices,
         "values": {name: request.GET.get(name, "") for name in FILTER_PARAMS},
         "errors": errors,
+        # instructors reach each attempt's grade history (and overrides); assistants do not
+        "manages_grades": may_manage_grades(user=request.user, course=quiz.module.course),
     }
     if chosen is not None:
         paginator = Paginator(

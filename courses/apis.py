@@ -78,6 +78,9 @@ class CourseDetailOutput(CourseListOutput):
     credit_type = serializers.CharField()
     max_credits = serializers.DecimalField(max_digits=5, decimal_places=2)
     learning_format = serializers.CharField()
+    about_html = serializers.CharField(
+        help_text="The “About this course” page, rendered and sanitised (empty: none)."
+    )
     modules = ModuleOutput(many=True, source="modules.all")
 
 

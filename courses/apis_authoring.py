@@ -148,6 +148,9 @@ class CourseFieldsInput(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True)
     slug = serializers.CharField(required=False, allow_blank=True)
     summary = serializers.CharField(required=False, allow_blank=True)
+    about = serializers.CharField(
+        required=False, allow_blank=True, help_text="Markdown: the “About this course” page."
+    )
     pass_mark_percent = serializers.IntegerField(required=False, min_value=0, max_value=100)
     accredited_provider = serializers.CharField(required=False, allow_blank=True)
     credit_type = serializers.ChoiceField(

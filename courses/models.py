@@ -84,6 +84,11 @@ class Course(models.Model):
     learning_format = models.CharField(max_length=100, blank=True)
     designation_statement = models.TextField(blank=True)
     accreditation_statement = models.TextField(blank=True)
+    about = models.TextField(
+        blank=True,
+        help_text="Markdown: the course's “About this course” page (who it is for, credit, "
+        "the questions learners ask).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,6 +109,10 @@ class Course(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @cached_property
+    def about_html(self) -> str:
+        return mark_safe(render_markdown(self.about))  # noqa: S308  (sanitised by nh3)
 
     @property
     def awards_credit(self) -> bool:
@@ -579,6 +588,7 @@ class CohortInvitation(MailDelivery):
 
 # Bounds the authoring services check (pages, API and importer share them).
 COURSE_SUMMARY_MAX_CHARS = 2_000
+COURSE_ABOUT_MAX_CHARS = 30_000
 # Each statement: with both at their longest the certificate still fits its one page (in the
 # smallest statement type; tests/courses/test_authoring.py renders it).
 CREDIT_STATEMENT_MAX_CHARS = 600

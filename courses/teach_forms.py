@@ -42,6 +42,7 @@ class CourseSettingsForm(forms.Form):
         "title",
         "slug",
         "summary",
+        "about",
         "pass_mark_percent",
     )
     CREDIT = (
@@ -59,6 +60,8 @@ class CourseSettingsForm(forms.Form):
         self.fields.update(fields_for_model(CertificateBranding, fields=list(BRANDING_FIELDS)))
         self.fields["slug"].help_text = "Part of the course's address: changing it breaks links."
         self.fields["pass_mark_percent"].label = "Pass threshold (%)"
+        self.fields["about"].label = "About this course (Markdown)"
+        self.fields["about"].widget = forms.Textarea(attrs={"rows": 12})
         for name in ("summary", "designation_statement", "accreditation_statement"):
             self.fields[name].widget = forms.Textarea(attrs={"rows": 3})
         credit_type = cast(forms.ChoiceField, self.fields["credit_type"])  # a choices field

@@ -7,6 +7,7 @@ urlpatterns = [
     path("calendar/<str:token>/due-dates.ics", feeds.calendar_feed, name="calendar-feed"),
     path("courses/<slug:slug>/", views.course_detail, name="course"),
     path("courses/<slug:slug>/enrol/", views.course_enrol, name="course-enrol"),
+    path("courses/<slug:slug>/about/", views.course_about, name="course-about"),
     path("lessons/<int:lesson_id>/", views.lesson_detail, name="lesson"),
     path("lessons/<int:lesson_id>/complete/", views.lesson_complete, name="lesson-complete"),
     path("cohorts/", views.cohort_list, name="cohorts"),

@@ -99,6 +99,15 @@ def course_detail(request, slug):
 
 
 @login_required
+def course_about(request, slug):
+    """What the course is, who it is for, its credit: the instructors' page, before enrolling."""
+    course = catalogue_selectors.course_detail(user=request.user, slug=slug)
+    if not course.about:
+        raise NotFound("This course has no “About this course” page.")
+    return render(request, "courses/course_about.html", {"course": course})
+
+
+@login_required
 @require_POST
 def course_enrol(request, slug):
     course = catalogue_selectors.course_detail(user=request.user, slug=slug)

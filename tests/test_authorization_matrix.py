@@ -347,6 +347,7 @@ ROUTE_KWARGS: dict[str, Callable[[W], dict]] = {
     "dashboard": _none,
     "course": _slug,
     "course-enrol": _slug,
+    "course-about": _slug,
     "lesson": _lesson,
     "lesson-complete": _lesson,
     "cohorts": _none,
@@ -634,6 +635,7 @@ EXPECTED: dict[str, Expect] = {
     "dashboard": Expect(get=signed_in()),
     "course": Expect(get=signed_in()),
     "course-enrol": Expect(post=signed_in()),  # a published course: anyone may enrol
+    "course-about": Expect(get=cells(HIDDEN, anonymous=ANON_REFUSED)),  # the world's has none
     "lesson": Expect(get=signed_in()),
     "lesson-complete": Expect(post=enrolled()),
     "quiz": Expect(get=signed_in()),

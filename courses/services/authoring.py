@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from certificates.models import CREDIT_STEP, CertificateBranding, CreditClaim
 from courses.models import (
+    COURSE_ABOUT_MAX_CHARS,
     COURSE_SUMMARY_MAX_CHARS,
     CREDIT_STATEMENT_MAX_CHARS,
     LESSON_BODY_MAX_CHARS,
@@ -43,6 +44,7 @@ COURSE_FIELDS = (
     "title",
     "slug",
     "summary",
+    "about",
     "pass_mark_percent",
     "accredited_provider",
     "credit_type",
@@ -126,6 +128,7 @@ def _check_credit(course: Course) -> None:
 def _check_course(course: Course) -> None:
     validate_model(course)
     _check_length("summary", course.summary, COURSE_SUMMARY_MAX_CHARS)
+    _check_length("about", course.about, COURSE_ABOUT_MAX_CHARS)
     _check_credit(course)
 
 

@@ -246,6 +246,7 @@ def test_a_course_shows_its_modules_lessons_and_quizzes(learner_api, course):
         "credit_type": "ama_pra_1",
         "max_credits": "2.00",
         "learning_format": "",
+        "about_html": "",
     }
     expected = []
     for module in course.modules.order_by("position"):

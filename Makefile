@@ -84,7 +84,7 @@ bench: venv
 	failed=""; ran=0; \
 	for f in benchmarks/*.py; do \
 	  name=$$(basename "$$f" .py); \
-	  case "$$name" in __init__|_*|'*') continue ;; esac; \
+	  case "$$name" in __init__|_*|locustfile|'*') continue ;; esac; \
 	  echo "=== benchmarks.$$name"; ran=$$((ran + 1)); \
 	  $(PY) -m "benchmarks.$$name" || failed="$$failed $$name"; \
 	done; \

@@ -1,0 +1,174 @@
+"""Course packages: the flagship loads, loading twice changes nothing, edits update in place,
+bad packages write nothing and say where, and a course round-trips through export."""
+
+import io
+import shutil
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from courses.models import Course, Lesson, Module
+from courses.services.package_files import PACKAGE_MAX_FILES, read_folder, read_zip
+from courses.services.packages import package_check, package_load
+from lms.errors import ApplicationError
+from quizzes.models import Question, Quiz, QuizSlot
+from tests.factories import UserFactory, enrol
+
+pytestmark = pytest.mark.django_db
+
+FLAGSHIP = Path(__file__).resolve().parents[2] / "content" / "leadership-in-medicine"
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def package(tmp_path):
+    copy = tmp_path / "package"
+    shutil.copytree(FLAGSHIP, copy)
+    return copy
+
+
+def counts() -> dict[str, int]:
+    return {
+        "courses": Course.objects.count(),
+        "modules": Module.objects.count(),
+        "lessons": Lesson.objects.count(),
+        "quizzes": Quiz.objects.count(),
+        "questions": Question.objects.count(),
+        "slots": QuizSlot.objects.count(),
+    }
+
+
+def test_the_flagship_package_loads_with_every_module_lesson_and_question(staff):
+    plan = package_load(actor=staff, files=read_folder(FLAGSHIP))
+    assert plan.problems == []
+    course = Course.objects.get(slug="leadership-in-medicine")
+    assert course.is_published and course.max_credits == 12
+    assert course.modules.count() == 9
+    for module in course.modules.all():
+        assert 2 <= module.lessons.count() <= 4
+        assert module.objectives.count("\n") >= 2
+        assert module.quizzes.get().slots.count() >= 8
+    types = Counter(Question.objects.values_list("type", flat=True))
+    assert len(types) >= 5
+    assert plan.count("created") == sum(counts().values()) - counts()["slots"]
+
+
+def test_loading_the_flagship_twice_changes_nothing(staff, django_assert_max_num_queries):
+    package_load(actor=staff, files=read_folder(FLAGSHIP))
+    before = counts()
+    bodies = dict(Lesson.objects.values_list("pk", "body"))
+    plan = package_load(actor=staff, files=read_folder(FLAGSHIP))
+    assert plan.changes == []
+    assert plan.count("unchanged") == len(plan.items)
+    assert counts() == before
+    assert dict(Lesson.objects.values_list("pk", "body")) == bodies
+    assert not Question.objects.filter(version__gt=1).exists()
+
+
+def test_an_edited_lesson_file_updates_only_that_lesson(staff, package):
+    package_load(actor=staff, files=read_folder(package))
+    before = dict(Lesson.objects.values_list("slug", "body"))
+    lesson_file = next((package / "lessons" / "ethics").glob("01-*.md"))
+    lesson_file.write_text(lesson_file.read_text() + "\nA sentence added in review.\n")
+    plan = package_load(actor=staff, files=read_folder(package))
+    assert [(i.kind, i.action) for i in plan.changes] == [("lesson", "updated")]
+    after = dict(Lesson.objects.values_list("slug", "body"))
+    changed = [slug for slug in after if after[slug] != before[slug]]
+    assert changed == ["the-four-principles-in-clinical-leadership"]
+    assert after[changed[0]].endswith("A sentence added in review.")
+
+
+def test_an_edited_question_learners_answered_becomes_a_new_version(staff, package):
+    from quizzes.services.attempts import attempt_start
+
+    package_load(actor=staff, files=read_folder(package))
+    learner = UserFactory()
+    quiz = Quiz.objects.get(module__slug="ethics")
+    enrol(learner, quiz.module.course)
+    first = quiz.slots.order_by("position")[0].question
+    assert first is not None
+    attempt, _ = attempt_start(user=learner, quiz=quiz)
+    gift = package / "quizzes" / "ethics.gift"
+    text = gift.read_text()
+    title = f"::{first.name}::"
+    start = text.index(title) + len(title)
+    gift.write_text(text[:start] + "Revised: " + text[start:])
+    plan = package_load(actor=staff, files=read_folder(package))
+    assert [(i.kind, i.action) for i in plan.changes] == [("question", "new version")]
+    current = Question.objects.get(category=first.category, name=first.name, is_current=True)
+    assert current.version == 2 and current.previous_id == first.pk
+    assert current.text.startswith("Revised: ")
+    assert quiz.slots.order_by("position")[0].question_id == current.pk
+    assert attempt.questions.filter(question_id=first.pk).exists()  # the attempt keeps v1
+    # Loading the edited package again changes nothing more.
+    assert package_load(actor=staff, files=read_folder(package)).changes == []
+
+
+def test_a_bad_package_writes_nothing_and_reports_each_problem_with_file_and_line(staff, package):
+    manifest = package / "course.yaml"
+    manifest.write_text(
+        manifest.read_text()
+        .replace("      - practice_based_learning\n", "      - bedside_manner\n", 1)
+        .replace("pass_mark_percent: 70\ncredit", "pass_mark_percent: 170\ncredit", 1)
+    )
+    lesson = next((package / "lessons" / "ethics").glob("02-*.md"))
+    lesson.write_text(lesson.read_text().replace("minutes: 15", "minutes: 0", 1))
+    gift = package / "quizzes" / "mentorship.gift"
+    gift.write_text(gift.read_text() + "\n::Broken:: A question with no end {=yes ~no\n")
+    plan = package_load(actor=staff, files=read_folder(package))
+    where = {(p.file, p.line) for p in plan.problems}
+    text = manifest.read_text().splitlines()
+    competency_line = next(i for i, line in enumerate(text, 1) if "bedside_manner" in line)
+    assert ("course.yaml", competency_line - 1) in where  # the module's "competencies:"
+    assert ("course.yaml", text.index("pass_mark_percent: 170") + 1) in where
+    minutes_line = lesson.read_text().splitlines().index("minutes: 0") + 1
+    assert (f"lessons/ethics/{lesson.name}", minutes_line) in where
+    broken_line = gift.read_text().splitlines().index("::Broken:: A question with no end {=yes ~no")
+    assert ("quizzes/mentorship.gift", broken_line + 1) in where
+    assert len(plan.problems) == 4
+    assert counts()["courses"] == 0 and counts()["questions"] == 0
+    with pytest.raises(CommandError):
+        call_command("load_course", str(package), "--as", staff.username)
+    assert Course.objects.count() == 0
+
+
+def test_a_dry_run_shows_the_plan_and_writes_nothing(staff):
+    plan = package_load(actor=staff, files=read_folder(FLAGSHIP), dry_run=True)
+    assert plan.count("created") > 100
+    assert counts()["courses"] == 0 and counts()["questions"] == 0
+
+
+def _zip(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../outside.md", "lessons/../../x.md", "a\\b.md"])
+def test_a_zip_with_an_unsafe_path_is_refused(name):
+    with pytest.raises(ApplicationError, match="path"):
+        read_zip(_zip({"course.yaml": b"slug: x\n", name: b"text"}))
+
+
+def test_a_zip_bomb_and_too_many_files_are_refused():
+    with pytest.raises(ApplicationError, match="expands"):
+        read_zip(_zip({"course.yaml": b"slug: x\n", "big.md": b"0" * (20 * 1024 * 1024)}))
+    many = {f"f{n}.md": b"x" for n in range(PACKAGE_MAX_FILES + 1)}
+    with pytest.raises(ApplicationError, match="at most"):
+        read_zip(_zip(many))
+
+
+def test_a_zip_of_the_package_folder_reads_as_the_folder():
+    files = read_folder(FLAGSHIP)
+    zipped = read_zip(_zip({f"leadership-in-medicine/{k}": v for k, v in files.items()}))
+    assert zipped == files
+    assert package_check(zipped).problems == []

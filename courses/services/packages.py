@@ -328,7 +328,7 @@ class _Checker:
             slug=slug, fields=fields, status=str(data.get("status", Module.Status.DRAFT))
         )
         lessons = data.get("lessons") or []
-        if not isinstance(lessons, list) or not lessons:
+        if not isinstance(lessons, list):
             self.manifest_problem((*path, "lessons"), "List the module's lesson files.")
             lessons = []
         if len(lessons) > LESSONS_PER_MODULE_MAX:

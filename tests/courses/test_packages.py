@@ -2,6 +2,7 @@
 bad packages write nothing and say where, and a course round-trips through export."""
 
 import io
+import re
 import shutil
 import zipfile
 from collections import Counter
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from courses.models import Course, Lesson, Module
+from courses.models import Course, Lesson, LessonImage, Module
 from courses.services.package_files import PACKAGE_MAX_FILES, read_folder, read_zip
 from courses.services.packages import package_check, package_load
 from lms.errors import ApplicationError
@@ -172,3 +173,120 @@ def test_a_zip_of_the_package_folder_reads_as_the_folder():
     zipped = read_zip(_zip({f"leadership-in-medicine/{k}": v for k, v in files.items()}))
     assert zipped == files
     assert package_check(zipped).problems == []
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), (20, 90, 160)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _authored_course(staff) -> Course:
+    """A course made on the site: two modules, lessons (one with an image), and a quiz with
+    a question of every type."""
+    from courses.services import authoring
+    from courses.services.lesson_files import lesson_image_add
+    from quizzes.services.authoring import quiz_create, quiz_settings_update
+    from tests.quizzes.builders import quiz_of_every_type
+
+    course = authoring.course_create(
+        actor=staff,
+        title="Handover Leadership",
+        summary="Leading the handover.",
+        pass_mark_percent=80,
+    )
+    first = authoring.module_add(
+        actor=staff,
+        course=course,
+        title="Structured handover",
+        summary="Why handover needs a structure.",
+        objectives=["Use I-PASS at shift change", "Close the loop on every action"],
+        competencies=["interpersonal_communication", "patient_care"],
+    )
+    authoring.module_add(actor=staff, course=course, title="Optional reading", required=False)
+    lesson = authoring.lesson_add(
+        actor=staff,
+        module=first,
+        title="I-PASS",
+        body="## Why\n\nA handover.",
+        estimated_minutes=12,
+    )
+    lesson_image_add(
+        actor=staff, course=course, lesson=lesson, upload=io.BytesIO(_png()), alt_text="I-PASS card"
+    )
+    authoring.lesson_add(actor=staff, module=first, title="Closed loop", body="Say it back.")
+    quiz = quiz_create(actor=staff, module=first, title="Handover check")
+    quiz_settings_update(actor=staff, quiz=quiz, pass_mark_percent=75, attempts_allowed=2)
+    quiz_of_every_type(quiz, staff)
+    return course
+
+
+def _snapshot(course: Course) -> dict[str, object]:
+    image_ids = re.compile(r"/lesson-images/[0-9]+/")
+    return {
+        "course": Course.objects.filter(pk=course.pk)
+        .values("slug", "title", "summary", "status", "pass_mark_percent", "max_credits")
+        .get(),
+        "modules": list(
+            course.modules.order_by("position").values_list(
+                "slug", "title", "summary", "objectives", "competencies", "required", "status"
+            )
+        ),
+        "lessons": [
+            (
+                x.module.slug,
+                x.slug,
+                x.title,
+                x.estimated_minutes,
+                image_ids.sub("IMG", x.body).strip(),
+            )
+            for x in Lesson.objects.filter(module__course=course).order_by(
+                "module__position", "position"
+            )
+        ],
+        "quizzes": list(
+            Quiz.objects.filter(module__course=course).values_list(
+                "module__slug", "title", "pass_mark_percent", "attempts_allowed", "grading_method"
+            )
+        ),
+        "questions": [
+            (
+                slot.quiz.module.slug,
+                slot.question.type,
+                slot.question.name,
+                slot.question.text,
+                slot.question.general_feedback,
+                [
+                    # GIFT has no feedback on a matching pair: the one thing it cannot carry.
+                    (c.text, c.match_text, c.value_min, c.value_max, c.fraction)
+                    + (() if slot.question.type == Question.Type.MATCHING else (c.feedback,))
+                    for c in slot.question.choices.order_by("position")
+                ],
+            )
+            for slot in QuizSlot.objects.filter(quiz__module__course=course)
+            .select_related("question", "quiz__module")
+            .order_by("quiz__module__position", "position")
+            if slot.question is not None
+        ],
+        "images": LessonImage.objects.filter(course=course).count(),
+    }
+
+
+def test_a_course_authored_on_the_site_exports_and_loads_back_the_same(staff, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    course = _authored_course(staff)
+    before = _snapshot(course)
+    assert len(before["questions"]) == len(Question.Type.values)  # type: ignore[arg-type]
+    call_command("export_course", course.slug, str(tmp_path / "package.zip"))
+    QuizSlot.objects.all().delete()
+    Question.objects.all().delete()
+    Course.objects.all().delete()
+    assert counts()["questions"] == 0
+    call_command("load_course", str(tmp_path / "package.zip"), "--as", staff.username)
+    again = Course.objects.get(slug=course.slug)
+    assert _snapshot(again) == before
+    # And the loaded course exports to the very same package.
+    call_command("export_course", course.slug, str(tmp_path / "folder"))
+    assert package_load(actor=staff, files=read_folder(tmp_path / "folder")).changes == []

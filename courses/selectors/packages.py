@@ -8,13 +8,18 @@ from functools import partial
 from typing import Any
 
 import yaml
+from django.contrib.auth.models import AnonymousUser
 
+from accounts.models import User
 from courses.models import Course, LessonImage, Module
-from courses.services.package_files import MANIFEST
+from courses.selectors.authoring import may_create_course
+from lms.errors import PermissionDenied
 from quizzes.formats.gift_export import export_gift
 from quizzes.models import Quiz
 from quizzes.selectors.bank_export import category_paths, question_as_parsed
 
+# The manifest's name, at the package's top.
+MANIFEST = "course.yaml"
 _OUR_IMAGE_LINK = re.compile(r"\(/lesson-images/(?P<id>[0-9]+)/\)")
 _QUIZ_SETTINGS = (
     "title",
@@ -116,3 +121,22 @@ def course_package(*, course: Course) -> dict[str, bytes]:
     """The course's package files by path. Quizzes export their fixed questions (a slot that
     draws at random from the bank has no place in a module's GIFT file)."""
     return _Exporter(course).export()
+
+
+def may_import_package(*, user: User | AnonymousUser) -> bool:
+    """Staff, people who may create courses, and anyone who instructs a course (who may load
+    a package into the courses they teach)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or may_create_course(user=user)
+        or Course.objects.filter(instructors=user).exists()
+    )
+
+
+def require_package_importer(*, user: User | AnonymousUser) -> None:
+    if not may_import_package(user=user):
+        raise PermissionDenied(
+            "Only staff and course instructors can load course packages.", code="not_instructor"
+        )

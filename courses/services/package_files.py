@@ -1,10 +1,19 @@
 """A course package's files, read from a folder or a zip with bounds: how many files, how
 many bytes in all, safe relative paths only, and no zip that expands far beyond its size."""
 
+import hashlib
 import io
+import uuid
 import zipfile
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from courses.selectors.packages import MANIFEST
 from lms.errors import ApplicationError
 
 # The flagship course is about 60 files and 1 MB; a course with many images stays well inside.
@@ -12,7 +21,6 @@ PACKAGE_MAX_FILES = 500
 PACKAGE_MAX_BYTES = 50 * 1024 * 1024
 # A deflated text file shrinks to a fifth or so; a file that shrank to a hundredth is a bomb.
 ZIP_MAX_RATIO = 100
-MANIFEST = "course.yaml"
 
 
 def _refuse(message: str) -> ApplicationError:
@@ -112,3 +120,56 @@ def write_zip(files: dict[str, bytes]) -> bytes:
         for name in sorted(files):
             archive.writestr(name, files[name])
     return out.getvalue()
+
+
+# --- an uploaded package between its preview and its confirm ----------------------------------
+# The zip is kept in storage under a random name; the page carries only a signed token naming
+# it, its owner and its hash, so the confirm loads exactly the file that was previewed, and
+# only for the person who uploaded it.
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+UPLOAD_DIR = "package-uploads"
+UPLOAD_SALT = "courses.package_upload"
+UPLOAD_MAX_AGE = 24 * 60 * 60  # seconds: longer than any review of a preview
+
+
+def upload_keep(*, user_id: int, data: bytes) -> str:
+    """Store the uploaded zip for its confirm; the token the preview page carries."""
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise _refuse(f"Upload a zip of at most {UPLOAD_MAX_BYTES // (1024 * 1024)} MB.")
+    _forget_old_uploads()
+    name = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.zip", ContentFile(data))
+    digest = hashlib.sha256(data).hexdigest()
+    return signing.dumps({"user": user_id, "name": name, "sha256": digest}, salt=UPLOAD_SALT)
+
+
+def upload_take(*, user_id: int, token: str) -> bytes | None:
+    """The previewed zip, removed from storage; None when the token is not this user's,
+    too old, or its file gone or changed."""
+    try:
+        sent = signing.loads(token, salt=UPLOAD_SALT, max_age=UPLOAD_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(sent, dict) or sent.get("user") != user_id:
+        return None
+    name = str(sent.get("name", ""))
+    if not name.startswith(f"{UPLOAD_DIR}/") or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as stored:
+        data: bytes = stored.read(UPLOAD_MAX_BYTES + 1)
+    default_storage.delete(name)
+    if hashlib.sha256(data).hexdigest() != sent.get("sha256"):
+        return None
+    return data
+
+
+def _forget_old_uploads() -> None:
+    """Uploads previewed and never confirmed go once their token could no longer be used."""
+    try:
+        _, names = default_storage.listdir(UPLOAD_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    cutoff = timezone.now() - timedelta(seconds=UPLOAD_MAX_AGE)
+    for name in names:
+        path = f"{UPLOAD_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)

@@ -32,6 +32,7 @@ from courses.models import (
     Module,
 )
 from courses.selectors.authoring import require_course_creator
+from courses.selectors.packages import MANIFEST
 from courses.selectors.staff import is_course_instructor
 from courses.services.authoring import (
     _check_course,
@@ -40,7 +41,6 @@ from courses.services.authoring import (
     _objectives_text,
 )
 from courses.services.lesson_files import reencoded_image
-from courses.services.package_files import MANIFEST
 from lms.errors import ApplicationError, PermissionDenied, validate_model
 from quizzes.formats.base import FormatError, decode_text
 from quizzes.formats.gift import parse_gift
@@ -144,6 +144,10 @@ class PackagePlan:
 
     def count(self, action: str) -> int:
         return sum(item.action == action for item in self.items)
+
+    @property
+    def new_versions(self) -> int:
+        return self.count("new version")
 
     @property
     def changes(self) -> list[PlanItem]:

@@ -290,3 +290,56 @@ def test_a_course_authored_on_the_site_exports_and_loads_back_the_same(staff, tm
     # And the loaded course exports to the very same package.
     call_command("export_course", course.slug, str(tmp_path / "folder"))
     assert package_load(actor=staff, files=read_folder(tmp_path / "folder")).changes == []
+
+
+def _flagship_zip() -> bytes:
+    return _zip(read_folder(FLAGSHIP))
+
+
+def test_the_upload_page_previews_then_loads_the_same_file(client, staff, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff)
+    upload = io.BytesIO(_flagship_zip())
+    upload.name = "leadership-in-medicine.zip"
+    preview = client.post("/teach/courses/import/", {"package": upload})
+    assert preview.status_code == 200
+    assert b"Nothing is saved yet" in preview.content
+    assert Course.objects.count() == 0
+    token = preview.context["token"]
+    assert list((tmp_path / "package-uploads").iterdir())  # kept for the confirm only
+    loaded = client.post("/teach/courses/import/", {"token": token})
+    assert loaded.status_code == 302
+    assert Course.objects.get().modules.count() == 9
+    assert not list((tmp_path / "package-uploads").iterdir())
+    # The token is used up: sent again, nothing more happens.
+    again = client.post("/teach/courses/import/", {"token": token}, follow=True)
+    assert b"Upload the package again" in again.content
+
+
+def test_the_upload_page_lists_every_problem_and_refuses_another_persons_token(
+    client, staff, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    files = read_folder(FLAGSHIP)
+    files["course.yaml"] = files["course.yaml"].replace(b"status: published", b"status: live", 1)
+    upload = io.BytesIO(_zip(files))
+    upload.name = "bad.zip"
+    client.force_login(staff)
+    page = client.post("/teach/courses/import/", {"package": upload})
+    assert page.status_code == 400
+    assert b"course.yaml</code> line 11" in page.content
+    good = io.BytesIO(_flagship_zip())
+    good.name = "good.zip"
+    token = client.post("/teach/courses/import/", {"package": good}).context["token"]
+    client.force_login(UserFactory(is_staff=True))
+    client.post("/teach/courses/import/", {"token": token})
+    assert Course.objects.count() == 0
+
+
+def test_an_instructor_downloads_the_course_as_a_package_that_loads(client, staff):
+    package_load(actor=staff, files=read_folder(FLAGSHIP))
+    client.force_login(staff)
+    response = client.get("/teach/courses/leadership-in-medicine/package.zip")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert package_load(actor=staff, files=read_zip(response.content)).changes == []

@@ -970,3 +970,5 @@ EXPECTED.update(
         "teach-course-package": Expect(get=teachers()),
     }
 )
+ROUTE_KWARGS.update({"api:course-packages": _none})
+EXPECTED.update({"api:course-packages": Expect(post=teachers(INVALID))})

@@ -343,3 +343,56 @@ def test_an_instructor_downloads_the_course_as_a_package_that_loads(client, staf
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert package_load(actor=staff, files=read_zip(response.content)).changes == []
+
+
+def test_the_api_previews_loads_and_refuses_a_bad_package_with_its_problems(staff):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(staff)
+
+    def send(data: bytes, confirm: bool):
+        upload = io.BytesIO(data)
+        upload.name = "package.zip"
+        return api.post(
+            "/api/v1/course-packages/", {"package": upload, "confirm": confirm}, format="multipart"
+        )
+
+    preview = send(_flagship_zip(), confirm=False)
+    assert preview.status_code == 200, preview.content
+    assert preview.json()["summary"]["created"] > 100
+    assert Course.objects.count() == 0
+    loaded = send(_flagship_zip(), confirm=True)
+    assert loaded.status_code == 201
+    assert Course.objects.get().modules.count() == 9
+    assert send(_flagship_zip(), confirm=True).json()["changes"] == []
+    files = read_folder(FLAGSHIP)
+    files["quizzes/ethics.gift"] += b"\n::Open:: Never closed {=a ~b\n"
+    refused = send(_zip(files), confirm=True)
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["code"] == "package_invalid"
+    assert any(p.startswith("quizzes/ethics.gift:") for p in error["details"]["problems"])
+
+
+def test_package_images_become_lesson_images_and_a_missing_one_is_reported(
+    staff, package, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (package / "images").mkdir()
+    (package / "images" / "sbar-card.png").write_bytes(_png())
+    lesson_file = next((package / "lessons" / "ethics").glob("01-*.md"))
+    original = lesson_file.read_text()
+    lesson_file.write_text(original + "\n![An SBAR card](../../images/sbar-card.png)\n")
+    package_load(actor=staff, files=read_folder(package))
+    image = LessonImage.objects.get()
+    lesson = Lesson.objects.get(module__slug="ethics", position=1)
+    assert image.lesson == lesson and image.alt_text == "An SBAR card"
+    assert lesson.body.endswith(f"![An SBAR card](/lesson-images/{image.pk}/)")
+    assert package_load(actor=staff, files=read_folder(package)).changes == []
+    lesson_file.write_text(original + "\n\n![A chart](../../images/missing.png)\n")
+    plan = package_load(actor=staff, files=read_folder(package))
+    line = lesson_file.read_text().splitlines().index("![A chart](../../images/missing.png)") + 1
+    assert [(p.file, p.line) for p in plan.problems] == [
+        (f"lessons/ethics/{lesson_file.name}", line)
+    ]

@@ -1,7 +1,7 @@
 """Loading the demo course and accounts, idempotently: running it again changes nothing."""
 
 from datetime import date
-from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,13 +11,18 @@ from certificates.models import CreditClaim
 from certificates.services.credit import credit_claim_create
 from certificates.services.issue import certificate_issue
 from courses.services import enrolment as enrolment_services
-from quizzes.models import Choice, Question, QuestionCategory, Quiz, QuizSlot
+from courses.services.package_files import read_folder
+from courses.services.packages import package_load
+from lms.errors import ApplicationError
+from quizzes.models import Question
 from quizzes.services.attempts import attempt_start, attempt_submit
-from quizzes.services.grading import attempt_grade
+from quizzes.services.grading import attempt_grade, attempt_question_grade
 
+from .demo_answers import demo_response
 from .demo_cohort import load_demo_cohort
-from .demo_content import COURSE
-from .models import Cohort, Course, Enrolment, Lesson, Module
+from .models import Cohort, Course, Enrolment
+
+FLAGSHIP_PACKAGE = Path(__file__).resolve().parent.parent / "content" / "leadership-in-medicine"
 
 DEFAULT_DEMO_PASSWORD = "leadership-demo"  # noqa: S105  (demo accounts only; printed on load)
 
@@ -48,74 +53,28 @@ def _user(username: str, full_name: str, role: str, password: str):
     return user
 
 
-def _course() -> Course:
-    fields = {k: v for k, v in COURSE.items() if k not in ("slug", "modules")}
-    fields["max_credits"] = Decimal(fields["max_credits"])
-    fields["status"] = Course.Status.PUBLISHED
-    course, _ = Course.objects.update_or_create(slug=COURSE["slug"], defaults=fields)
-    for position, data in enumerate(COURSE["modules"], start=1):
-        module, _ = Module.objects.update_or_create(
-            course=course,
-            slug=data["slug"],
-            defaults={
-                "position": position,
-                "title": data["title"],
-                "summary": data["summary"],
-                "competencies": data["competencies"],
-                "required": data["required"],
-                "status": Module.Status.PUBLISHED,
-            },
+def _course(loader) -> Course:
+    """The flagship course from its package in content/, through the package loader."""
+    plan = package_load(actor=loader, files=read_folder(FLAGSHIP_PACKAGE))
+    if plan.problems:
+        raise ApplicationError(
+            "The flagship package has problems: " + "; ".join(str(p) for p in plan.problems)
         )
-        for lesson_position, lesson in enumerate(data["lessons"], start=1):
-            Lesson.objects.update_or_create(
-                module=module,
-                slug=lesson["slug"],
-                defaults={
-                    "position": lesson_position,
-                    "title": lesson["title"],
-                    "body": lesson["body"].strip(),
-                    "estimated_minutes": lesson["minutes"],
-                    "status": Lesson.Status.PUBLISHED,
-                },
-            )
-        _quiz(course, module, data["quiz"])
-    return course
+    assert plan.course is not None  # a valid package's course exists once loaded
+    return plan.course
 
 
-def _quiz(course: Course, module: Module, data: dict) -> Quiz:
-    category, _ = QuestionCategory.objects.get_or_create(course=course, name=module.title)
-    quiz, _ = Quiz.objects.update_or_create(
-        module=module,
-        title=data["title"],
-        defaults={"pass_mark_percent": data["pass_mark"], "status": Quiz.Status.PUBLISHED},
-    )
-    for position, q in enumerate(data["questions"], start=1):
-        question, _ = Question.objects.update_or_create(
-            category=category,
-            name=f"{module.title}: question {position}",
-            defaults={
-                "type": Question.Type.SINGLE_CHOICE,
-                "text": q["text"],
-                "general_feedback": q["general_feedback"],
-            },
+def _right_answers(attempt) -> dict[int, object]:
+    responses: dict[int, object] = {}
+    for item in attempt.questions.select_related("question"):
+        choices = list(item.question.choices.order_by("position"))
+        responses[item.question_id] = demo_response(
+            item.question, choices, item.options, right=True
         )
-        for choice_position, choice in enumerate(q["choices"], start=1):
-            Choice.objects.update_or_create(
-                question=question,
-                position=choice_position,
-                defaults={
-                    "text": choice["text"],
-                    "fraction": Decimal("1") if choice["correct"] else Decimal("0"),
-                    "feedback": choice["feedback"],
-                },
-            )
-        QuizSlot.objects.update_or_create(
-            quiz=quiz, position=position, defaults={"question": question}
-        )
-    return quiz
+    return responses
 
 
-def _complete_course(user, course: Course, cohort: Cohort) -> None:
+def _complete_course(user, course: Course, cohort: Cohort, grader) -> None:
     """Walk `user` through the course with right answers, as a learner would."""
     enrolment, _ = enrolment_services.enrolment_create(user=user, course=course)
     if enrolment.cohort_id != cohort.id:
@@ -127,16 +86,17 @@ def _complete_course(user, course: Course, cohort: Cohort) -> None:
                 enrolment_services.lesson_complete(user=user, lesson=lesson)
             for quiz in module.quizzes.all():
                 attempt, _ = attempt_start(user=user, quiz=quiz)
-                right = {
-                    item.question_id: {
-                        "choice_ids": [c.id for c in item.question.choices.all() if c.fraction > 0][
-                            :1
-                        ]
-                    }
-                    for item in attempt.questions.select_related("question")
-                }
-                attempt_submit(user=user, attempt_id=attempt.id, responses=right)
+                attempt_submit(user=user, attempt_id=attempt.id, responses=_right_answers(attempt))
                 attempt_grade(attempt_id=attempt.id)
+                # The instructor scores the graduate's reflective essays in full.
+                for item in attempt.questions.filter(question__type=Question.Type.ESSAY):
+                    attempt_question_grade(
+                        grader=grader,
+                        attempt_id=attempt.id,
+                        question_id=item.question_id,
+                        score=str(item.points),
+                        comment="A clear, specific plan.",
+                    )
     # The graduate claims the course's full credit, as learners do before their certificate.
     if not CreditClaim.objects.filter(enrolment=enrolment).exists():
         credit_claim_create(user=user, course=course, credits=course.max_credits, attested=True)
@@ -147,7 +107,7 @@ def _complete_course(user, course: Course, cohort: Cohort) -> None:
 def load_demo(*, password: str) -> dict:
     with transaction.atomic():
         users = {u: _user(u, name, role, password) for u, name, role in ACCOUNTS}
-        course = _course()
+        course = _course(users["admin"])
         course.instructors.add(users["instructor"])
         cohort, _ = Cohort.objects.get_or_create(
             course=course,
@@ -156,6 +116,6 @@ def load_demo(*, password: str) -> dict:
         )
         cohort.directors.add(users["director"])
         demo_branding_load(course=course)
-    _complete_course(users["graduate"], course, cohort)
+    _complete_course(users["graduate"], course, cohort, users["instructor"])
     load_demo_cohort(cohort=cohort, director=users["director"])
     return {"course": course, "users": users}

@@ -26,7 +26,9 @@ from django.utils import timezone
 from accounts.models import User
 from courses.cohorts.selectors.access import PROGRAM_DIRECTORS_GROUP
 from quizzes.models import Attempt, AttemptQuestion, Choice, Quiz, QuizSlot
+from quizzes.services.attempts import freeze_layout
 
+from .demo_answers import demo_response
 from .models import Cohort, Enrolment, LessonProgress, Module, ModuleDueDate, ModuleProgress
 
 RESIDENTS = [
@@ -56,6 +58,18 @@ DUE_WEEKS = {
     "ethics": 16,
     "healthcare-management": 23,
 }
+# The flagship package's modules (content/leadership-in-medicine/course.yaml), in order.
+COURSE_MODULES = (
+    "continuous-learning",
+    "effective-communication",
+    "team-collaboration",
+    "ethics",
+    "healthcare-management",
+    "clinical-leadership",
+    "mentorship",
+    "medical-education",
+    "challenges-and-rewards",
+)
 # The demo's "now", relative to the cohort: the last day anyone did anything.
 LAST_ACTIVITY_DAYS = 145
 
@@ -68,11 +82,8 @@ def _username(full_name: str) -> str:
 def _plan(profile: str, rng: random.Random) -> dict[str, str]:
     """What happened in each module: passed, failed, in_progress or nothing (absent)."""
     if profile == "done":
-        plan = dict.fromkeys(DUE_WEEKS, "passed")
-        if rng.random() < 0.6:
-            plan["continuous-learning"] = "passed"
-        if rng.random() < 0.5:
-            plan["mentorship"] = "passed"
+        # Every module of the flagship course is required: finishing it is passing all nine.
+        plan = dict.fromkeys(COURSE_MODULES, "passed")
     elif profile == "on_track":
         plan = {m: "passed" for m in ("effective-communication", "team-collaboration", "ethics")}
         plan["healthcare-management"] = "in_progress"
@@ -99,8 +110,13 @@ def _at(day: date, rng: random.Random) -> datetime:
     return timezone.make_aware(moment, timezone.get_default_timezone())
 
 
-def _scores(outcome: str, rng: random.Random) -> list[int]:
+def _scores(outcome: str, rng: random.Random, questions: int) -> list[int]:
     """Right answers (out of the quiz's questions) of each attempt, in order."""
+    return [round(fifths * questions / 5) for fifths in _fifths(outcome, rng)]
+
+
+def _fifths(outcome: str, rng: random.Random) -> list[int]:
+    """Each attempt's score in fifths: 4 or 5 passes a 70% quiz, 3 or fewer fails it."""
     if outcome == "failed":
         return [rng.choice([1, 2, 3]) for _ in range(rng.choice([1, 1, 2, 3]))]
     first_try = rng.random()
@@ -266,9 +282,9 @@ def _quiz_attempts(
 ) -> list[tuple[Decimal, Attempt]]:
     """The resident's graded attempts at the module's quiz, each with its percent."""
     rng = resident.rng
-    slots = list(quiz.slots.all())
+    slots = list(quiz.slots.select_related("question"))
     percents = []
-    for number, right in enumerate(_scores(outcome, rng), start=1):
+    for number, right in enumerate(_scores(outcome, rng, len(slots)), start=1):
         started = moment + timedelta(days=(number - 1) * rng.randint(1, 4), minutes=5)
         submitted = started + timedelta(minutes=rng.randint(6, 22))
         percent = Decimal(right * 100 / len(slots)).quantize(Decimal("0.01"))
@@ -298,23 +314,21 @@ def _attempt_questions(
     rng = resident.rng
     correct_positions = set(rng.sample(range(len(slots)), right))
     for position, slot in enumerate(slots, start=1):
-        question_id = slot.question_id
-        assert question_id is not None  # the demo's quizzes have no random slots
-        options = resident.choices[question_id]
-        order = [c.id for c in options]
-        rng.shuffle(order)
-        good = [c.id for c in options if c.fraction > 0]
-        bad = [c.id for c in options if c.fraction <= 0]
+        question = slot.question
+        assert question is not None  # the demo's quizzes have no random slots
+        options_rows = resident.choices.get(question.pk, [])
+        order, options = freeze_layout(question, options_rows, shuffle=True, rng=rng)
         is_right = position - 1 in correct_positions
         resident.questions.append(
             (
                 attempt,
                 AttemptQuestion(
                     position=position,
-                    question_id=question_id,
+                    question_id=question.pk,
                     points=Decimal(1),
                     choice_order=order,
-                    response={"choice_ids": [good[0] if is_right else rng.choice(bad)]},
+                    options=options,
+                    response=demo_response(question, options_rows, options, right=is_right),
                     responded_at=submitted - timedelta(minutes=1),
                     score=Decimal(1 if is_right else 0),
                 ),

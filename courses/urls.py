@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, teach_publish, teach_staff, teach_views, views
+from . import feeds, teach_packages, teach_publish, teach_staff, teach_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -66,6 +66,17 @@ urlpatterns = [
     path("teach/publish/<str:kind>/<int:item_id>/", teach_publish.publish, name="teach-publish"),
     path("teach/courses/<slug:slug>/staff/", teach_staff.course_staff, name="teach-course-staff"),
     path("teach/courses/<slug:slug>/copy/", teach_staff.course_copy, name="teach-course-copy"),
+]
+
+# Course packages (courses/teach_packages.py): before the authoring routes, whose
+# teach/courses/<slug>/ would take "import" for a slug.
+urlpatterns += [
+    path("teach/courses/import/", teach_packages.package_import, name="teach-course-import"),
+    path(
+        "teach/courses/<slug:slug>/package.zip",
+        teach_packages.package_download,
+        name="teach-course-package",
+    ),
 ]
 
 # Course authoring (courses/teach_views.py), and the lesson images and files it uploads.

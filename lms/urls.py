@@ -9,6 +9,7 @@ from accounts.views import LoginView
 from certificates import apis as certificate_apis
 from courses import apis as course_apis
 from courses import apis_authoring as authoring_apis
+from courses import apis_packages as package_apis
 from courses import apis_teach as teach_apis
 from courses.cohorts import apis as cohort_apis
 from lms.readiness import readyz
@@ -191,6 +192,10 @@ api_v1 += [
         quiz_import_apis.BankImportApi.as_view(),
         name="bank-import",
     ),
+]
+# Course packages (courses/apis_packages.py)
+api_v1 += [
+    path("course-packages/", package_apis.CoursePackageApi.as_view(), name="course-packages"),
 ]
 # Regrading and the grade history
 api_v1 += [

@@ -961,3 +961,16 @@ def test_authorization_matrix(world, sessions, db, name, method, persona, wanted
         client_with(sessions[persona]), method, url, api=name.startswith("api:"), body=body
     )
     assert outcome(response) == wanted, (response.status_code, response.content[:300])
+
+
+# Course packages (courses/teach_packages.py): the upload page for staff and anyone who
+# instructs a course (an empty upload is refused, 400); a course's package for its instructors.
+ROUTE_KWARGS.update({"teach-course-import": _none, "teach-course-package": _slug})
+EXPECTED.update(
+    {
+        "teach-course-import": Expect(get=teachers(), post=teachers(INVALID)),
+        "teach-course-package": Expect(get=teachers()),
+    }
+)
+ROUTE_KWARGS.update({"api:course-packages": _none})
+EXPECTED.update({"api:course-packages": Expect(post=teachers(INVALID))})

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
 
 from certificates.models import Certificate
 from certificates.services.issue import certificate_issue
-from courses.demo_content import COURSE
+from courses.demo import FLAGSHIP_PACKAGE
 from courses.models import Cohort, Course, Enrolment
 from quizzes.models import Attempt, Quiz, QuizSlot
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
@@ -114,7 +114,7 @@ def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.DEMO_PASSWORD = DEMO_PASSWORD
     call_command("load_demo", verbosity=0)
-    return Course.objects.get(slug=COURSE["slug"])
+    return Course.objects.get(slug=FLAGSHIP_PACKAGE.name)
 
 
 @pytest.fixture

@@ -46,6 +46,9 @@ def test_about_sixty_residents_with_every_kind_of_progress(cohort):
         date(2026, 10, 21),
         date(2026, 12, 9),
         None,
+        None,
+        None,
+        None,
     ]
     assert all(0 < c.share < 1 for c in progress.competencies)
 

@@ -32,6 +32,9 @@ _QUIZ_SETTINGS = (
 )
 
 
+ABOUT = "about.md"  # the course's "About this course" page
+
+
 def _dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
@@ -109,6 +112,11 @@ class _Exporter:
             "status": course.status,
             "pass_mark_percent": course.pass_mark_percent,
         }
+        if course.about:
+            self.files[ABOUT] = (
+                f"---\n{_dump({'title': 'About this course'})}---\n\n{course.about}\n".encode()
+            )
+            manifest["about"] = ABOUT
         credit = _credit(course)
         if credit:
             manifest["credit"] = credit

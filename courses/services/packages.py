@@ -48,7 +48,16 @@ from quizzes.models import Question, QuestionCategory, Quiz, QuizSlot
 from quizzes.services.authoring import _question_fields, _write_answers, question_revise
 from quizzes.services.bank_import import PlannedQuestion, questions_check
 
-COURSE_KEYS = ("slug", "title", "summary", "status", "pass_mark_percent", "credit", "modules")
+COURSE_KEYS = (
+    "slug",
+    "title",
+    "summary",
+    "about",
+    "status",
+    "pass_mark_percent",
+    "credit",
+    "modules",
+)
 CREDIT_KEYS = (
     "accredited_provider",
     "credit_type",
@@ -267,6 +276,7 @@ class _Checker:
             "summary": data.get("summary", "") or "",
             "status": data.get("status", Course.Status.DRAFT),
             "pass_mark_percent": data.get("pass_mark_percent", 70),
+            "about": self.about(data.get("about")),
         }
         for name in CREDIT_KEYS:
             value = credit.get(name, "")
@@ -281,7 +291,10 @@ class _Checker:
         if not all(isinstance(fields[n], str) for n in ("slug", "title", "summary", "status")):
             self.manifest_problem((), "slug, title, summary and status are text.")
             return
-        names = {name: name for name in ("slug", "title", "summary", "status", "pass_mark_percent")}
+        names = {
+            name: name
+            for name in ("slug", "title", "summary", "about", "status", "pass_mark_percent")
+        }
         names.update({name: "credit" for name in CREDIT_KEYS})
         try:
             _check_course(
@@ -295,6 +308,16 @@ class _Checker:
             if details or not error.details:
                 self.service_error((), ApplicationError(error.message, details=details), names)
         self.package.course = fields
+
+    def about(self, path: object) -> str:
+        """The body of the course's "About this course" file (Markdown with front matter)."""
+        if not path:
+            return ""
+        if not isinstance(path, str) or path not in self.files:
+            self.manifest_problem(("about",), f"The about page “{path}” is not in the package.")
+            return ""
+        parsed = self.front_matter(path)
+        return parsed[2].strip() if parsed is not None else ""
 
     def module(self, index: int, data: Any, seen: set[str]) -> None:
         path: tuple[Any, ...] = ("modules", index)

@@ -49,7 +49,7 @@ def test_an_instructor_previews_a_package_corrects_it_and_loads_it(page: Page, s
     )
     page.get_by_role("button", name="Preview").click()
     problems = page.locator("#package-problems")
-    expect(problems).to_contain_text("course.yaml line 12")
+    expect(problems).to_contain_text("course.yaml line 13")
     expect(problems).to_contain_text("pass_mark_percent")
     check(page, findings)
     assert Course.objects.count() == 0

@@ -327,7 +327,7 @@ def test_the_upload_page_lists_every_problem_and_refuses_another_persons_token(
     client.force_login(staff)
     page = client.post("/teach/courses/import/", {"package": upload})
     assert page.status_code == 400
-    assert b"course.yaml</code> line 11" in page.content
+    assert b"course.yaml</code> line 12" in page.content
     good = io.BytesIO(_flagship_zip())
     good.name = "good.zip"
     token = client.post("/teach/courses/import/", {"package": good}).context["token"]

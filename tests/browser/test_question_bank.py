@@ -27,7 +27,7 @@ def test_an_instructor_builds_a_bank_and_a_random_slot_that_a_learner_draws(
 
     log_in(page, "teacher")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Teaching").click()
-    page.get_by_role("link", name="Leading Handovers").click()
+    page.get_by_role("link", name="Question bank of Leading Handovers").click()
     expect(page.get_by_role("heading", name="Question bank: Leading Handovers")).to_be_visible()
 
     # The tree: Communication, and Phone calls inside it.

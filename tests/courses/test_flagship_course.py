@@ -31,7 +31,7 @@ def flagship() -> Course:
 
 
 def answered(attempt, *, right: bool) -> dict[int, object]:
-    responses = {}
+    responses: dict[int, object] = {}
     for item in attempt.questions.select_related("question"):
         choices = list(item.question.choices.order_by("position"))
         responses[item.question_id] = demo_response(

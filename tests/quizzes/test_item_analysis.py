@@ -114,7 +114,7 @@ def test_only_the_courses_instructors_and_staff_may_read_it(quiz, learner, outsi
     error = unchanged(
         lambda: analysis.item_analysis_for(actor=learner, quiz=quiz, scope="first"),
         error=PermissionDenied,
-        code="not_instructor",
+        code="not_course_staff",
     )
     assert "instructors" in error.message
     unchanged(

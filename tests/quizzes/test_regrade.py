@@ -184,9 +184,7 @@ def test_a_changed_points_value_rescales_the_attempts(instructor, quiz, cohort):
         Decimal("40.00"),
         False,
     )
-    assert AttemptQuestion.objects.get(attempt=ben, question=_current(first)).points == Decimal(
-        "3"
-    )
+    assert AttemptQuestion.objects.get(attempt=ben, question=_current(first)).points == Decimal("3")
 
 
 def _new_version(question: Question, *, right: int) -> Question:
@@ -421,9 +419,9 @@ def test_an_attempt_waiting_for_its_essay_has_its_other_questions_rescored(
 
     attempt.refresh_from_db()
     assert (attempt.state, attempt.score) == (Attempt.State.NEEDS_REVIEW, None)
-    assert AttemptQuestion.objects.get(
-        attempt=attempt, question=_current(first)
-    ).score == Decimal("1.00")
+    assert AttemptQuestion.objects.get(attempt=attempt, question=_current(first)).score == Decimal(
+        "1.00"
+    )
     assert not GradeChange.objects.filter(attempt=attempt, question__isnull=True).exists()
     attempt_question_grade(
         grader=instructor, attempt_id=attempt.id, question_id=question.id, score="1"

@@ -46,3 +46,32 @@ def test_without_one_there_is_no_page_and_a_long_one_is_refused(client):
             actor=instructor, course=course, about="x" * (COURSE_ABOUT_MAX_CHARS + 1)
         )
     assert "about" in refused.value.details
+
+
+def test_the_course_settings_page_edits_it(client):
+    course = build_course(modules=1, questions=1)
+    instructor = UserFactory(username="adeyemi")
+    course.instructors.add(instructor)
+    client.force_login(instructor)
+    url = reverse("teach-course", kwargs={"slug": course.slug})
+    page = client.get(url).content.decode()
+    assert 'name="about"' in page and 'name="status"' not in page
+    form = {
+        "title": course.title,
+        "slug": course.slug,
+        "summary": course.summary,
+        "about": "## Who it is for\n\nNight-float residents.",
+        "pass_mark_percent": str(course.pass_mark_percent),
+        "accredited_provider": course.accredited_provider,
+        "credit_type": course.credit_type,
+        "max_credits": str(course.max_credits),
+        "learning_format": course.learning_format,
+        "designation_statement": course.designation_statement,
+        "accreditation_statement": course.accreditation_statement,
+        "issuer_name": "",
+        "signatory_name": "",
+        "signatory_title": "",
+    }
+    assert client.post(url, form).status_code == 302
+    course.refresh_from_db()
+    assert course.about.startswith("## Who it is for")

@@ -167,6 +167,8 @@ def _forget_old_uploads() -> None:
     try:
         _, names = default_storage.listdir(UPLOAD_DIR)
     except (FileNotFoundError, NotImplementedError):
+        # No upload folder yet, or a storage that cannot list (Django's Storage.listdir raises
+        # NotImplementedError there): nothing to forget; each upload's token still expires.
         return
     cutoff = timezone.now() - timedelta(seconds=UPLOAD_MAX_AGE)
     for name in names:
